@@ -1,0 +1,190 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Me3.Streams.Events;
+using Me3.Streams.Lake;
+
+namespace Me3.Streams.Files;
+
+/// <summary>
+/// Reads a JSON-lines file as source records: partition 0, offset = 0-based line number, record time = the file's
+/// last write time (so re-runs put records without their own timestamp in the same <c>dt</c>). A UTF-8 byte order
+/// mark is skipped, a trailing <c>\r</c> is removed, and every other line, even a blank one, is a record: nothing is
+/// skipped silently. Lines are slices of read blocks, so there is no allocation per line.
+/// <para><b>Emits when</b> downstream pulls and a line is available.</para>
+/// <para><b>Backpressures when</b> downstream does not pull: the file is read only on demand.</para>
+/// <para><b>Completes when</b> the end of the file is reached.</para>
+/// <para><b>Fails when</b> the file cannot be read, or a line is longer than <see cref="MaxLineBytes"/>.</para>
+/// </summary>
+internal sealed class JsonLinesSource : GraphStage<SourceShape<SourceRecord>>
+{
+    /// <summary>The longest line accepted: 64 MiB.</summary>
+    public const int MaxLineBytes = 64 * 1024 * 1024;
+
+    // Small enough to stay off the large-object heap: blocks die young once the writer has copied their lines.
+    private const int BlockBytes = 64 * 1024;
+
+    private readonly string _path;
+    private readonly string _source;
+
+    public JsonLinesSource(string path, string source)
+    {
+        _path = path;
+        _source = source;
+        Shape = new SourceShape<SourceRecord>(Out);
+    }
+
+    public Outlet<SourceRecord> Out { get; } = new("JsonLinesSource.out");
+
+    public override SourceShape<SourceRecord> Shape { get; }
+
+    protected override Attributes InitialAttributes { get; } =
+        Attributes.CreateName("jsonLinesSource").And(ActorAttributes.CreateDispatcher("akka.stream.default-blocking-io-dispatcher"));
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A stage logic releases its resources in PostStop, which Akka always calls.")]
+    private sealed class Logic : GraphStageLogic
+    {
+        private readonly JsonLinesSource _stage;
+        private FileStream? _file;
+        private DateTime _fileTime;
+        private byte[] _block = [];
+        private int _start;
+        private int _end;
+        private bool _eof;
+        private long _line;
+
+        public Logic(JsonLinesSource stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage.Out, onPull: OnPull);
+        }
+
+        public override void PreStart()
+        {
+            try
+            {
+                _file = new FileStream(_stage._path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                _fileTime = File.GetLastWriteTimeUtc(_stage._path);
+                _block = new byte[BlockBytes];
+                _end = ReadInto(_block, 0);
+                if (_end >= 3 && _block[0] == 0xEF && _block[1] == 0xBB && _block[2] == 0xBF)
+                {
+                    _start = 3;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                FailStage(new Me3Exception($"Cannot read '{_stage._path}': {e.Message}", e, source: _stage._source, file: _stage._path));
+            }
+        }
+
+        public override void PostStop() => _file?.Dispose();
+
+        private void OnPull()
+        {
+            try
+            {
+                if (TryNextLine(out var line))
+                {
+                    Push(_stage.Out, new SourceRecord(_stage._source, 0, _line++, _fileTime, line));
+                }
+                else
+                {
+                    CompleteStage();
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                FailStage(new Me3Exception($"Reading '{_stage._path}' failed at line {_line}: {e.Message}", e,
+                    source: _stage._source, partition: 0, offset: _line, file: _stage._path));
+            }
+        }
+
+        private bool TryNextLine(out ReadOnlyMemory<byte> line)
+        {
+            var searchFrom = _start;
+            while (true)
+            {
+                var newline = _block.AsSpan(searchFrom, _end - searchFrom).IndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    var end = searchFrom + newline;
+                    line = Slice(_start, end);
+                    _start = end + 1;
+                    return true;
+                }
+
+                if (_eof)
+                {
+                    if (_start < _end)
+                    {
+                        line = Slice(_start, _end);
+                        _start = _end;
+                        return true;
+                    }
+
+                    line = default;
+                    return false;
+                }
+
+                var scanned = _end - _start;
+                ReadMore();
+                searchFrom = scanned;
+            }
+        }
+
+        private ReadOnlyMemory<byte> Slice(int start, int end)
+        {
+            if (end > start && _block[end - 1] == '\r')
+            {
+                end--;
+            }
+
+            return new ReadOnlyMemory<byte>(_block, start, end - start);
+        }
+
+        /// <summary>Moves the unfinished line into a fresh block (earlier lines stay referenced by emitted records) and reads on.</summary>
+        private void ReadMore()
+        {
+            var pending = _end - _start;
+            if (pending >= MaxLineBytes)
+            {
+                throw new IOException($"line {_line} is longer than {MaxLineBytes} bytes");
+            }
+
+            var size = Math.Max(BlockBytes, pending * 2);
+            var next = new byte[Math.Min(size, MaxLineBytes + 1)];
+            _block.AsSpan(_start, pending).CopyTo(next);
+            _block = next;
+            _start = 0;
+            _end = pending;
+            var read = ReadInto(_block, _end);
+            if (read == 0)
+            {
+                _eof = true;
+            }
+
+            _end += read;
+        }
+
+        private int ReadInto(byte[] buffer, int offset)
+        {
+            var total = 0;
+            while (offset + total < buffer.Length)
+            {
+                var n = _file!.Read(buffer, offset + total, buffer.Length - offset - total);
+                if (n == 0)
+                {
+                    _eof = true;
+                    break;
+                }
+
+                total += n;
+            }
+
+            return total;
+        }
+    }
+}

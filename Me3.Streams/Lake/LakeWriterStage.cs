@@ -1,0 +1,448 @@
+using System.Diagnostics;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Akka.Streams.Supervision;
+using Me3.Streams.Events;
+using Me3.Streams.Settings;
+
+namespace Me3.Streams.Lake;
+
+/// <summary>
+/// Buffers decoded events in one micro-batch per table and lands each batch as Snappy Parquet, exactly once.
+/// One stage owns every table's batch so that it can tell when all records before an offset are durable, across
+/// tables, and so that one memory bound covers them all.
+/// <para><b>Emits when</b> a batch write completes (or, on the timer, when replayed records advanced a
+/// committable offset), merging checkpoints while downstream is slow.</para>
+/// <para><b>Backpressures when</b> the buffered bytes reach <see cref="LakeSettings.MaxBufferedBytes"/>, or a full
+/// batch cannot start writing because its table's previous write is still in progress.</para>
+/// <para><b>Completes when</b> upstream completes and every batch is landed; the last checkpoint has
+/// <see cref="LakeCheckpoint.IsFinal"/> set.</para>
+/// <para><b>Cancels when</b> downstream cancels; batches not yet landed are not committed and will be replayed.</para>
+/// </summary>
+internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeCheckpoint>>
+{
+    private readonly LakeSettings _settings;
+
+    public LakeWriterStage(LakeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _settings = settings;
+        Layout = LakeLayout.For(settings.Routing);
+        Shape = new FlowShape<DecodedEvent, LakeCheckpoint>(In, Out);
+    }
+
+    public Inlet<DecodedEvent> In { get; } = new("LakeWriter.in");
+
+    public Outlet<LakeCheckpoint> Out { get; } = new("LakeWriter.out");
+
+    public LakeLayout Layout { get; }
+
+    public override FlowShape<DecodedEvent, LakeCheckpoint> Shape { get; }
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("lakeWriter");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, inheritedAttributes.GetAttribute(new ActorAttributes.SupervisionStrategy(Deciders.StoppingDecider)).Decider);
+
+    /// <summary>Where a source partition stands: what is landed, buffered, being written, committable.</summary>
+    private sealed class PartitionState(string source, int partition, long[] watermarks, int tables)
+    {
+        public string Source { get; } = source;
+
+        public int Partition { get; } = partition;
+
+        /// <summary>Per table, the highest offset already in the lake; replayed records at or below it are skipped.</summary>
+        public long[] Watermarks { get; } = watermarks;
+
+        /// <summary>Per table, the first offset in the table's current batch, or -1.</summary>
+        public long[] FirstBuffered { get; } = Enumerable.Repeat(-1L, tables).ToArray();
+
+        public long LastSeen { get; set; } = -1;
+
+        public long Committed { get; set; } = -1;
+
+        public IOffsetCommitter? Committer { get; set; }
+    }
+
+    private sealed class Write(int table, TableBatch batch, Dictionary<PartitionState, long> firstOffsets)
+    {
+        public int Table { get; } = table;
+
+        public TableBatch Batch { get; } = batch;
+
+        public Dictionary<PartitionState, long> FirstOffsets { get; } = firstOffsets;
+
+        public int Attempt { get; set; }
+    }
+
+    private sealed class Logic : TimerGraphStageLogic
+    {
+        private const string TickTimer = "tick";
+        private const string RetryTimer = "retry";
+
+        private readonly LakeWriterStage _stage;
+        private readonly LakeSettings _settings;
+        private readonly LakeLayout _layout;
+        private readonly Decider _decider;
+        private readonly TableBatch?[] _batches;
+        private readonly Write?[] _writing;
+        private readonly long[] _skipped;
+        private readonly Dictionary<(string, int), PartitionState> _partitions = [];
+        private readonly HashSet<string> _recoveredSources = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, IReadOnlyDictionary<string, Dictionary<int, long>>> _loaded = new(StringComparer.Ordinal);
+        private readonly long _maxBatchAgeTicks;
+        private readonly Action<(Write Write, IReadOnlyList<LandedFile>? Files, Exception? Error)> _onWriteDone;
+        private readonly List<LandedFile> _pendingFiles = [];
+        private readonly Dictionary<PartitionState, CommittableOffset> _pendingOffsets = [];
+        private readonly Queue<Write> _retries = new();
+        private PartitionState? _last;
+        private long _bufferedBytes;
+        private int _writesInFlight;
+        private bool _upstreamDone;
+        private bool _finalPushed;
+
+        public Logic(LakeWriterStage stage, Decider decider)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _settings = stage._settings;
+            _layout = stage.Layout;
+            _decider = decider;
+            _batches = new TableBatch?[_layout.Tables.Count];
+            _writing = new Write?[_layout.Tables.Count];
+            _skipped = new long[_layout.Tables.Count];
+            _maxBatchAgeTicks = (long)(_settings.MaxBatchInterval.TotalSeconds * Stopwatch.Frequency);
+            _onWriteDone = GetAsyncCallback<(Write, IReadOnlyList<LandedFile>?, Exception?)>(OnWriteDone);
+
+            SetHandler(stage.In, onPush: OnPush, onUpstreamFinish: OnUpstreamFinish);
+            SetHandler(stage.Out, onPull: TryPush);
+        }
+
+        public override void PreStart()
+        {
+            Directory.CreateDirectory(_settings.Path);
+            LakeRecovery.RollForward(_settings.Path, _settings.Fsync);
+            var tick = TimeSpan.FromTicks(Math.Clamp(_settings.MaxBatchInterval.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+            ScheduleRepeatedly(TickTimer, tick);
+            Pull(_stage.In);
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (Equals(timerKey, RetryTimer))
+            {
+                while (_retries.TryDequeue(out var retry))
+                {
+                    StartWrite(retry);
+                }
+
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            for (var t = 0; t < _batches.Length; t++)
+            {
+                if (_batches[t] is { Count: > 0 } b && now - b.StartedAt >= _maxBatchAgeTicks)
+                {
+                    TryStartWrite(t);
+                }
+            }
+
+            CollectCommittable();
+            TryPush();
+        }
+
+        private void OnPush()
+        {
+            var e = Grab(_stage.In);
+            if (!ReferenceEquals(e.Layout, _layout))
+            {
+                FailStage(new Me3Exception(
+                    "The event was decoded with other routing settings than the lake writer's; decode with the same RoutingSettings instance.",
+                    source: e.Record.Source, partition: e.Record.Partition, offset: e.Record.Offset));
+                return;
+            }
+
+            var p = StateOf(e.Record);
+            var t = e.TableIndex;
+            p.LastSeen = Math.Max(p.LastSeen, e.Record.Offset);
+            p.Committer = e.Record.Committer ?? p.Committer;
+            if (e.Record.Offset <= p.Watermarks[t])
+            {
+                _skipped[t]++; // replayed after a restart: this table already has it
+            }
+            else
+            {
+                var batch = _batches[t] ??= new TableBatch(_layout.Tables[t], _layout.ColumnFields[t], Stopwatch.GetTimestamp());
+                if (p.FirstBuffered[t] < 0)
+                {
+                    p.FirstBuffered[t] = e.Record.Offset;
+                }
+
+                batch.Add(e);
+                p.Watermarks[t] = e.Record.Offset;
+                _bufferedBytes += e.Record.Value.Length;
+                if (IsFull(batch))
+                {
+                    TryStartWrite(t);
+                }
+            }
+
+            if (_bufferedBytes >= _settings.MaxBufferedBytes)
+            {
+                WriteLargestBatch();
+            }
+
+            PullIfRoom();
+        }
+
+        private void OnUpstreamFinish()
+        {
+            _upstreamDone = true;
+            for (var t = 0; t < _batches.Length; t++)
+            {
+                TryStartWrite(t);
+            }
+
+            TryFinish();
+        }
+
+        private PartitionState StateOf(SourceRecord r)
+        {
+            if (_last is not null && _last.Partition == r.Partition && ReferenceEquals(_last.Source, r.Source))
+            {
+                return _last;
+            }
+
+            if (!_partitions.TryGetValue((r.Source, r.Partition), out var state))
+            {
+                if (_recoveredSources.Add(r.Source))
+                {
+                    LoadWatermarks(r.Source);
+                }
+
+                state = new PartitionState(r.Source, r.Partition, Enumerable.Repeat(-1L, _batches.Length).ToArray(), _batches.Length);
+                _partitions[(r.Source, r.Partition)] = state;
+                if (_loaded.TryGetValue(r.Source, out var marks))
+                {
+                    for (var t = 0; t < _batches.Length; t++)
+                    {
+                        state.Watermarks[t] = marks[_layout.Tables[t].Name].GetValueOrDefault(r.Partition, -1);
+                    }
+                }
+            }
+
+            return _last = state;
+        }
+
+        private void LoadWatermarks(string source)
+        {
+            if (!LakeIdentifier.IsValidSource(source))
+            {
+                throw new Me3Exception($"Source name '{source}' is not valid: use 1 to 100 of [A-Za-z0-9._-], not starting with '.' or '_'.", source: source);
+            }
+
+            _loaded[source] = LakeRecovery.LoadWatermarks(_settings.Path, _layout.Tables.Select(t => t.Name), source, removeTempFiles: true);
+        }
+
+        private bool IsFull(TableBatch b) => b.Count >= _settings.MaxBatchRecords || b.Bytes >= _settings.MaxBatchBytes;
+
+        private void WriteLargestBatch()
+        {
+            var largest = -1;
+            for (var t = 0; t < _batches.Length; t++)
+            {
+                if (_batches[t] is { Count: > 0 } b && _writing[t] is null && (largest < 0 || b.Bytes > _batches[largest]!.Bytes))
+                {
+                    largest = t;
+                }
+            }
+
+            if (largest >= 0)
+            {
+                TryStartWrite(largest);
+            }
+        }
+
+        private void PullIfRoom()
+        {
+            if (_upstreamDone || HasBeenPulled(_stage.In) || _bufferedBytes >= _settings.MaxBufferedBytes)
+            {
+                return;
+            }
+
+            for (var t = 0; t < _batches.Length; t++)
+            {
+                if (_batches[t] is { } b && IsFull(b))
+                {
+                    return; // full and waiting for its table's previous write
+                }
+            }
+
+            Pull(_stage.In);
+        }
+
+        private void TryStartWrite(int t)
+        {
+            // One write per table at a time, in order: a table's files then land in offset order, so its watermark
+            // never passes a record that is not yet durable.
+            if (_batches[t] is not { Count: > 0 } batch || _writing[t] is not null || _writesInFlight >= _settings.MaxConcurrentWrites)
+            {
+                return;
+            }
+
+            var first = new Dictionary<PartitionState, long>();
+            foreach (var p in _partitions.Values)
+            {
+                if (p.FirstBuffered[t] >= 0)
+                {
+                    first[p] = p.FirstBuffered[t];
+                    p.FirstBuffered[t] = -1;
+                }
+            }
+
+            _batches[t] = null;
+            StartWrite(new Write(t, batch, first));
+        }
+
+        private void StartWrite(Write write)
+        {
+            _writing[write.Table] = write;
+            _writesInFlight++;
+            var path = _settings.Path;
+            var bounds = new RowGroupBounds(_settings.RowGroupRows, _settings.RowGroupBytes);
+            var fsync = _settings.Fsync;
+            var callback = _onWriteDone;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var files = await BatchFileWriter.WriteAsync(write.Batch, path, bounds, fsync, CancellationToken.None).ConfigureAwait(false);
+                    callback((write, files, null));
+                }
+                catch (Exception e)
+                {
+                    callback((write, null, e));
+                }
+            });
+        }
+
+        private void OnWriteDone((Write Write, IReadOnlyList<LandedFile>? Files, Exception? Error) result)
+        {
+            var write = result.Write;
+            _writesInFlight--;
+            if (result.Error is { } error)
+            {
+                var failure = new Me3Exception(
+                    $"Writing {write.Batch.Count} records of table '{write.Batch.Schema.Name}' to the lake at '{_settings.Path}' failed: {error.Message}",
+                    error, source: write.Batch.Source);
+                if (_decider(failure) == Directive.Stop)
+                {
+                    FailStage(failure);
+                    return;
+                }
+
+                // Resume and Restart both retry the same batch: dropping it would lose data.
+                write.Attempt++;
+                Log.Warning(failure, "Retrying write of table {0} (attempt {1})", write.Batch.Schema.Name, write.Attempt);
+                _retries.Enqueue(write); // the table stays busy: its later batches wait for this one
+                ScheduleOnce(RetryTimer, TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << Math.Min(write.Attempt, 9)))));
+                return;
+            }
+
+            _writing[write.Table] = null;
+            _bufferedBytes -= write.Batch.Bytes;
+            write.Batch.Dispose();
+            _pendingFiles.AddRange(result.Files!);
+            CollectCommittable();
+
+            for (var t = 0; t < _batches.Length; t++)
+            {
+                if (_batches[t] is { } b && (IsFull(b) || _upstreamDone))
+                {
+                    TryStartWrite(t);
+                }
+            }
+
+            if (_bufferedBytes >= _settings.MaxBufferedBytes)
+            {
+                WriteLargestBatch();
+            }
+
+            TryPush();
+            PullIfRoom();
+            TryFinish();
+        }
+
+        /// <summary>A partition's offset is committable up to its first record that is buffered or being written.</summary>
+        private void CollectCommittable()
+        {
+            foreach (var p in _partitions.Values)
+            {
+                var safe = p.LastSeen + 1;
+                for (var t = 0; t < _batches.Length; t++)
+                {
+                    if (p.FirstBuffered[t] >= 0)
+                    {
+                        safe = Math.Min(safe, p.FirstBuffered[t]);
+                    }
+
+                    if (_writing[t] is { } w && w.FirstOffsets.TryGetValue(p, out var first))
+                    {
+                        safe = Math.Min(safe, first);
+                    }
+                }
+
+                if (safe > p.Committed)
+                {
+                    p.Committed = safe;
+                    _pendingOffsets[p] = new CommittableOffset(p.Source, p.Partition, safe, p.Committer);
+                }
+            }
+        }
+
+        private void TryPush()
+        {
+            if (!IsAvailable(_stage.Out) || _finalPushed)
+            {
+                return;
+            }
+
+            var final = _upstreamDone && _writesInFlight == 0 && _retries.Count == 0 && _batches.All(b => b is null or { Count: 0 });
+            if (_pendingFiles.Count == 0 && _pendingOffsets.Count == 0 && !final)
+            {
+                return;
+            }
+
+            var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var t = 0; t < _skipped.Length; t++)
+            {
+                if (_skipped[t] > 0)
+                {
+                    skipped[_layout.Tables[t].Name] = _skipped[t];
+                    _skipped[t] = 0;
+                }
+            }
+
+            Push(_stage.Out, new LakeCheckpoint([.. _pendingFiles], [.. _pendingOffsets.Values], skipped, final));
+            _pendingFiles.Clear();
+            _pendingOffsets.Clear();
+            if (final)
+            {
+                _finalPushed = true;
+                CompleteStage();
+            }
+        }
+
+        private void TryFinish()
+        {
+            if (_upstreamDone && _writesInFlight == 0 && _retries.Count == 0 && _batches.All(b => b is null or { Count: 0 }))
+            {
+                CollectCommittable();
+                TryPush();
+            }
+        }
+    }
+}
