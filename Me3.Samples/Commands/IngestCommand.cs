@@ -18,12 +18,24 @@ internal static class IngestCommand
         var from = new Option<FileInfo>("--from") { Description = "A JSON-lines file of events to land.", Required = true };
         var lake = new Option<DirectoryInfo>("--lake") { Description = "The lake directory (created if missing).", Required = true };
         var sourceName = new Option<string?>("--source-name") { Description = "The name the file's offsets are kept under (default: the file name)." };
-        var command = new Command("ingest", "Land events from a JSON-lines file in the lake, exactly once.") { from, lake, sourceName };
-        command.SetAction((result, ct) => RunFileAsync(result.GetValue(from)!, result.GetValue(lake)!, result.GetValue(sourceName), ct));
+        var defaults = new LakeSettings(".");
+        var batchRecords = new Option<int>("--batch-records") { Description = "Records per table batch.", DefaultValueFactory = _ => defaults.MaxBatchRecords };
+        var batchMb = new Option<int>("--batch-mb") { Description = "Event JSON MiB per table batch.", DefaultValueFactory = _ => (int)(defaults.MaxBatchBytes >> 20) };
+        var batchSeconds = new Option<double>("--batch-seconds") { Description = "Longest wait of a buffered record, in seconds.", DefaultValueFactory = _ => defaults.MaxBatchInterval.TotalSeconds };
+        var command = new Command("ingest", "Land events from a JSON-lines file in the lake, exactly once.")
+        {
+            from, lake, sourceName, batchRecords, batchMb, batchSeconds,
+        };
+        command.SetAction((result, ct) =>
+        {
+            var settings = new LakeSettings(result.GetValue(lake)!.FullName)
+                .WithBatchBounds(result.GetValue(batchRecords), (long)result.GetValue(batchMb) << 20, TimeSpan.FromSeconds(result.GetValue(batchSeconds)));
+            return RunFileAsync(result.GetValue(from)!, settings, result.GetValue(sourceName), ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunFileAsync(FileInfo file, DirectoryInfo lakeDir, string? sourceName, CancellationToken ct)
+    private static async Task<int> RunFileAsync(FileInfo file, LakeSettings settings, string? sourceName, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         try
@@ -33,8 +45,9 @@ internal static class IngestCommand
                 throw new Me3Exception($"Input file '{file.FullName}' does not exist.", file: file.FullName);
             }
 
-            LakeCheck.RequireWritable(lakeDir.FullName);
-            var settings = new LakeSettings(lakeDir.FullName);
+            settings = settings.WithMaxBufferedBytes(Math.Max(settings.MaxBufferedBytes, settings.MaxBatchBytes));
+            settings.Validate();
+            LakeCheck.RequireWritable(settings.Path);
             using var system = Actors.Create("me3-ingest");
             var summary = await Me3Source.JsonLines(file.FullName, sourceName)
                 .Via(Me3Flow.Ingest(settings))

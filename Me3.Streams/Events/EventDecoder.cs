@@ -48,16 +48,17 @@ public sealed class EventDecoder
                 rawIsBinary: true);
         }
 
+        if (bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            return DeadLetter(record, fields, "Record is empty; expected a JSON object.");
+        }
+
         fields.AsSpan().Fill(FieldValue.Missing);
         DateTime? timestamp = null;
         var reader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         try
         {
-            if (!reader.Read())
-            {
-                return DeadLetter(record, fields, "Record is empty; expected a JSON object.");
-            }
-
+            reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 return DeadLetter(record, fields, $"Expected a JSON object but found {Describe(reader.TokenType)}.");

@@ -39,6 +39,9 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
 
     public LakeLayout Layout { get; }
 
+    /// <summary>Awaited before each batch write; tests use it to hold writes and observe backpressure.</summary>
+    internal Func<Task>? BeforeWrite { get; init; }
+
     public override FlowShape<DecodedEvent, LakeCheckpoint> Shape { get; }
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("lakeWriter");
@@ -122,8 +125,17 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
 
         public override void PreStart()
         {
-            Directory.CreateDirectory(_settings.Path);
-            LakeRecovery.RollForward(_settings.Path, _settings.Fsync);
+            try
+            {
+                Directory.CreateDirectory(_settings.Path);
+                LakeRecovery.RollForward(_settings.Path, _settings.Fsync);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                FailStage(new Me3Exception($"Cannot open the lake at '{_settings.Path}': {e.Message}", e, file: _settings.Path));
+                return;
+            }
+
             var tick = TimeSpan.FromTicks(Math.Clamp(_settings.MaxBatchInterval.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
             ScheduleRepeatedly(TickTimer, tick);
             Pull(_stage.In);
@@ -244,7 +256,14 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                 throw new Me3Exception($"Source name '{source}' is not valid: use 1 to 100 of [A-Za-z0-9._-], not starting with '.' or '_'.", source: source);
             }
 
-            _loaded[source] = LakeRecovery.LoadWatermarks(_settings.Path, _layout.Tables.Select(t => t.Name), source, removeTempFiles: true);
+            try
+            {
+                _loaded[source] = LakeRecovery.LoadWatermarks(_settings.Path, _layout.Tables.Select(t => t.Name), source, removeTempFiles: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new Me3Exception($"Cannot read the lake's recovery state at '{_settings.Path}': {e.Message}", e, source: source, file: _settings.Path);
+            }
         }
 
         private bool IsFull(TableBatch b) => b.Count >= _settings.MaxBatchRecords || b.Bytes >= _settings.MaxBatchBytes;
@@ -315,10 +334,16 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
             var bounds = new RowGroupBounds(_settings.RowGroupRows, _settings.RowGroupBytes);
             var fsync = _settings.Fsync;
             var callback = _onWriteDone;
+            var gate = _stage.BeforeWrite;
             _ = Task.Run(async () =>
             {
                 try
                 {
+                    if (gate is not null)
+                    {
+                        await gate().ConfigureAwait(false);
+                    }
+
                     var files = await BatchFileWriter.WriteAsync(write.Batch, path, bounds, fsync, CancellationToken.None).ConfigureAwait(false);
                     callback((write, files, null));
                 }
