@@ -235,7 +235,11 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                     LoadWatermarks(r.Source);
                 }
 
-                state = new PartitionState(r.Source, r.Partition, Enumerable.Repeat(-1L, _batches.Length).ToArray(), _batches.Length);
+                // Committing the position reading started from would be a no-op: only later positions are reported.
+                state = new PartitionState(r.Source, r.Partition, Enumerable.Repeat(-1L, _batches.Length).ToArray(), _batches.Length)
+                {
+                    Committed = r.Offset,
+                };
                 _partitions[(r.Source, r.Partition)] = state;
                 if (_loaded.TryGetValue(r.Source, out var marks))
                 {
