@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Me3.Samples.Commands;
+using Me3.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Me3.Tests.Integration;
+
+/// <summary>
+/// The guarantee users care about most: kill -9 the real <c>ingest</c> process at any instant, run it again, and
+/// every record is in the lake exactly once.
+/// </summary>
+public sealed class KillAndRestartSpec(ITestOutputHelper output) : IDisposable
+{
+    private static readonly string[] AllTables = ["purchases", "gjoins", "other_events", "dead_letters"];
+    private readonly TempLake _temp = new();
+
+    [Fact]
+    public async Task Ingest_killed_with_SIGKILL_at_several_points_then_restarted_must_land_every_record_exactly_once()
+    {
+        const int events = 60_000;
+        var file = _temp.File("events.jsonl");
+        GenerateCommand.Generate(file, events, seed: 11);
+        // Hostile lines too: they must survive crashes like everything else.
+        File.AppendAllText(file, "not json\n[1]\n{\"event_type\":\"purchase_sword\"\n");
+
+        var killedWhileRunning = 0;
+        foreach (var newFilesBeforeKill in new[] { 1, 5, 12 })
+        {
+            var filesBefore = CountLandedFiles();
+            using var process = StartIngest(file);
+            while (!process.HasExited && CountLandedFiles() < filesBefore + newFilesBeforeKill)
+            {
+                await Task.Delay(5);
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush, no commit
+                killedWhileRunning++;
+            }
+
+            await process.WaitForExitAsync();
+            output.WriteLine($"killed after >= {newFilesBeforeKill} new files: {CountLandedFiles()} files landed, temp files: {CountTempFiles()}");
+        }
+
+        Assert.True(killedWhileRunning >= 2, $"only {killedWhileRunning} kills hit a running ingest");
+
+        using var final = StartIngest(file);
+        var stdout = await final.StandardOutput.ReadToEndAsync();
+        await final.WaitForExitAsync();
+        output.WriteLine(stdout);
+        Assert.Equal(0, final.ExitCode);
+
+        using var duck = new DuckLake(_temp.Lake);
+        var positions = duck.Positions(AllTables);
+        Assert.Equal(events + 3, positions.Count);
+        Assert.Equal(events + 3, positions.Distinct().Count());
+        Assert.Equal(3, duck.Count("dead_letters"));
+        Assert.Equal(0, CountTempFiles());
+    }
+
+    private Process StartIngest(string file)
+    {
+        var samples = Path.Combine(AppContext.BaseDirectory, "Me3.Samples.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { samples, "ingest", "--from", file, "--lake", _temp.Lake, "--batch-records", "400" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private int CountLandedFiles() => AllTables.Sum(t => _temp.ParquetFiles(t).Count);
+
+    private int CountTempFiles() =>
+        Directory.Exists(_temp.Lake) ? Directory.GetFiles(_temp.Lake, "*.tmp", SearchOption.AllDirectories).Length : 0;
+
+    public void Dispose() => _temp.Dispose();
+}
