@@ -1,5 +1,7 @@
 using Akka.Streams.Dsl;
+using Me3.Streams.Events;
 using Me3.Streams.Lake;
+using Me3.Streams.Settings;
 
 namespace Me3.Streams.Dsl;
 
@@ -16,4 +18,43 @@ public static class Me3Sink
         Sink.Aggregate<LakeCheckpoint, IngestSummary?>(null, (summary, checkpoint) => (summary ?? new IngestSummary()).Add(checkpoint))
             .MapMaterializedValue(async task => await task.ConfigureAwait(false) ?? new IngestSummary())
             .Named("ingestSummary");
+
+    /// <summary>
+    /// Commits the positions the lake writer reports, batched by count and interval, to the committer each position
+    /// belongs to (only partitions it still owns); positions without a committer (files) are skipped.
+    /// <para><b>Backpressures when</b> a commit is in progress.</para>
+    /// <para><b>Completes when</b> upstream completes and the last batch is committed; the task then completes.</para>
+    /// <para><b>Fails when</b> a commit fails (the task fails with a <see cref="Me3Exception"/>).</para>
+    /// </summary>
+    /// <param name="settings">Batching settings.</param>
+    /// <returns>The sink.</returns>
+    public static Sink<LakeCheckpoint, Task> CommitToKafka(CommitterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Flow.Create<LakeCheckpoint>()
+            .SelectMany(c => c.Offsets.Where(o => o.Committer is not null))
+            .GroupedWithin(settings.MaxBatch, settings.MaxInterval)
+            .SelectAsync(1, CommitAsync)
+            .ToMaterialized(Sink.Ignore<int>(), Keep.Right)
+            .MapMaterializedValue(Task (done) => done)
+            .Named("commitToKafka");
+    }
+
+    private static async Task<int> CommitAsync(IEnumerable<CommittableOffset> offsets)
+    {
+        // The latest position per partition wins; each committer commits its own.
+        var latest = offsets
+            .GroupBy(o => (o.Committer, o.Source, o.Partition))
+            .Select(g => g.MaxBy(o => o.NextOffset)!)
+            .GroupBy(o => o.Committer!);
+        var count = 0;
+        foreach (var group in latest)
+        {
+            var list = group.ToArray();
+            await group.Key.CommitAsync(list, CancellationToken.None).ConfigureAwait(false);
+            count += list.Length;
+        }
+
+        return count;
+    }
 }

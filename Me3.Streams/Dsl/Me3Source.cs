@@ -2,7 +2,9 @@ using Akka;
 using Akka.Streams.Dsl;
 using Me3.Streams.Events;
 using Me3.Streams.Files;
+using Me3.Streams.Kafka;
 using Me3.Streams.Lake;
+using Me3.Streams.Settings;
 
 namespace Me3.Streams.Dsl;
 
@@ -33,5 +35,36 @@ public static class Me3Source
         }
 
         return Source.FromGraph(new JsonLinesSource(path, source));
+    }
+
+    /// <summary>
+    /// Consumes a consumer group's topics and emits each record with its committer; offsets are committed only by
+    /// <see cref="Me3Sink.CommitToKafka"/>, after the lake has them.
+    /// <para><b>Emits when</b> a record is available and downstream pulls.</para>
+    /// <para><b>Backpressures when</b> downstream backpressures: it holds at most
+    /// <see cref="KafkaConsumerSettings.MaxBufferedRecords"/> records, then pauses its partitions (records that still
+    /// arrive are kept) and resumes at half.</para>
+    /// <para><b>Completes when</b> stopped through <see cref="IKafkaControl.StopAsync"/>; the consumer stays open to
+    /// commit until <see cref="IKafkaControl.ShutdownAsync"/>.</para>
+    /// <para><b>Cancels when</b> downstream cancels; the consumer is closed.</para>
+    /// <para><b>Fails when</b> the consumer hits a fatal error; retriable ones (broker down, leader change) are retried
+    /// by librdkafka with backoff.</para>
+    /// On a rebalance, records of a revoked partition are landed and committed before the revocation completes (or,
+    /// past <see cref="KafkaConsumerSettings.RevokeTimeout"/>, fenced: never published by this process).
+    /// </summary>
+    /// <param name="settings">The consumer settings.</param>
+    /// <returns>The source; its materialized value controls the consumer.</returns>
+    public static Source<SourceRecord, IKafkaControl> KafkaCommittable(KafkaConsumerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var topic in settings.Topics)
+        {
+            if (!LakeIdentifier.IsValidSource(topic))
+            {
+                throw new Me3Exception($"Topic '{topic}' cannot name a source in the lake: use [A-Za-z0-9._-], not starting with '.' or '_'.", source: topic);
+            }
+        }
+
+        return Source.FromGraph(new KafkaCommittableSource(settings));
     }
 }

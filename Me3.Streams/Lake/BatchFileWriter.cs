@@ -17,7 +17,12 @@ internal static class BatchFileWriter
 {
     private static readonly Dictionary<TableSchema, ParquetOptions> OptionsBySchema = [];
 
-    public static async Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, RowGroupBounds bounds, bool fsync, CancellationToken ct)
+    public static Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, RowGroupBounds bounds, bool fsync, CancellationToken ct) =>
+        WriteAsync(batch, lake, bounds, fsync, static () => true, ct);
+
+    /// <summary>Writes a batch; <paramref name="canPublish"/> is asked right before the files become visible.</summary>
+    /// <exception cref="PartitionFencedException">It said no: nothing of the batch was published.</exception>
+    public static async Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, RowGroupBounds bounds, bool fsync, Func<bool> canPublish, CancellationToken ct)
     {
         var source = batch.Source ?? throw new InvalidOperationException("An empty batch cannot be written.");
         var writeId = Guid.NewGuid().ToString("N")[..12];
@@ -33,6 +38,11 @@ internal static class BatchFileWriter
                 var temp = Path.Combine(dir, LakeFileName.Temp(Path.GetFileName(final), writeId));
                 written.Add((temp, final, group.Rows?.Length ?? batch.Count, group.Ranges));
                 await WriteParquetAsync(batch, group.Rows, temp, source, bounds, fsync, ct).ConfigureAwait(false);
+            }
+
+            if (!canPublish())
+            {
+                throw new PartitionFencedException();
             }
 
             var manifest = written.Count > 1

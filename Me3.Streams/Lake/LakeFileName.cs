@@ -87,4 +87,21 @@ public static class LakeFileName
         ranges = list;
         return list.Count > 0;
     }
+
+    /// <summary>Reads the ranges of a temporary file of <paramref name="source"/> from the final name inside it.</summary>
+    /// <param name="fileName">A temporary file name, without directory.</param>
+    /// <param name="source">The source name.</param>
+    /// <param name="ranges">The ranges it would hold.</param>
+    /// <returns>False when it is not such a file.</returns>
+    public static bool TryParseTemp(string fileName, string source, out IReadOnlyList<OffsetRange> ranges)
+    {
+        ranges = [];
+        if (!IsTempOf(fileName, source))
+        {
+            return false;
+        }
+
+        var end = fileName.LastIndexOf(Extension + ".", StringComparison.Ordinal);
+        return end > 0 && TryParse(fileName[1..(end + Extension.Length)], source, out ranges);
+    }
 }

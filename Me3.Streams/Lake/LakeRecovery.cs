@@ -23,7 +23,19 @@ public static class LakeRecovery
     /// <param name="removeTempFiles">Whether to delete this source's leftover temporary files.</param>
     /// <returns>Per table name, per partition, the highest landed offset.</returns>
     public static IReadOnlyDictionary<string, Dictionary<int, long>> LoadWatermarks(
-        string lake, IEnumerable<string> tables, string source, bool removeTempFiles)
+        string lake, IEnumerable<string> tables, string source, bool removeTempFiles) =>
+        LoadWatermarks(lake, tables, source, removeTempFiles ? _ => true : null);
+
+    /// <summary>As <see cref="LoadWatermarks(string, IEnumerable{string}, string, bool)"/>, deleting only the
+    /// temporary files all of whose partitions <paramref name="removeTempsOf"/> accepts (partitions this writer now
+    /// owns: their previous owner is gone or fenced).</summary>
+    /// <param name="lake">The lake root.</param>
+    /// <param name="tables">The tables to scan.</param>
+    /// <param name="source">The source name.</param>
+    /// <param name="removeTempsOf">Which partitions' temporary files to delete; null keeps them all.</param>
+    /// <returns>Per table name, per partition, the highest landed offset.</returns>
+    public static IReadOnlyDictionary<string, Dictionary<int, long>> LoadWatermarks(
+        string lake, IEnumerable<string> tables, string source, Func<int, bool>? removeTempsOf)
     {
         ArgumentNullException.ThrowIfNull(tables);
         var result = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
@@ -47,7 +59,8 @@ public static class LakeRecovery
                         marks[r.Partition] = Math.Max(r.Last, marks.GetValueOrDefault(r.Partition, -1));
                     }
                 }
-                else if (removeTempFiles && LakeFileName.IsTempOf(name, source))
+                else if (removeTempsOf is not null && LakeFileName.IsTempOf(name, source) &&
+                         (!LakeFileName.TryParseTemp(name, source, out var tempRanges) || tempRanges.All(r => removeTempsOf(r.Partition))))
                 {
                     File.Delete(path);
                 }

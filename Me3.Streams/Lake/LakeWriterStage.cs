@@ -100,6 +100,14 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
         private readonly List<LandedFile> _pendingFiles = [];
         private readonly Dictionary<PartitionState, CommittableOffset> _pendingOffsets = [];
         private readonly Queue<Write> _retries = new();
+        private readonly HashSet<(string, int)> _revoked = [];
+        private readonly HashSet<string> _staleSources = new(StringComparer.Ordinal);
+        private readonly HashSet<IPartitionOwnership> _subscribed = [];
+        private readonly Listener _listener;
+        private readonly List<(HashSet<(string, int)> Partitions, TaskCompletionSource<IReadOnlyList<CommittableOffset>> Done)> _revocations = [];
+        private readonly Action<IReadOnlyList<(string Source, int Partition)>> _onAssigned;
+        private readonly Action<(IReadOnlyList<(string Source, int Partition)> Partitions, TaskCompletionSource<IReadOnlyList<CommittableOffset>> Done)> _onRevoked;
+        private readonly Action<IReadOnlyList<(string Source, int Partition)>> _onLost;
         private PartitionState? _last;
         private long _bufferedBytes;
         private int _writesInFlight;
@@ -118,9 +126,27 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
             _skipped = new long[_layout.Tables.Count];
             _maxBatchAgeTicks = (long)(_settings.MaxBatchInterval.TotalSeconds * Stopwatch.Frequency);
             _onWriteDone = GetAsyncCallback<(Write, IReadOnlyList<LandedFile>?, Exception?)>(OnWriteDone);
+            _onAssigned = GetAsyncCallback<IReadOnlyList<(string Source, int Partition)>>(OnAssigned);
+            _onRevoked = GetAsyncCallback<(IReadOnlyList<(string Source, int Partition)>, TaskCompletionSource<IReadOnlyList<CommittableOffset>>)>(OnRevoked);
+            _onLost = GetAsyncCallback<IReadOnlyList<(string Source, int Partition)>>(OnLost);
+            _listener = new Listener(this);
 
             SetHandler(stage.In, onPush: OnPush, onUpstreamFinish: OnUpstreamFinish);
             SetHandler(stage.Out, onPull: TryPush);
+        }
+
+        public override void PostStop()
+        {
+            _listener.Stopped = true;
+            foreach (var ownership in _subscribed)
+            {
+                ownership.Unsubscribe(_listener);
+            }
+
+            foreach (var (_, done) in _revocations)
+            {
+                done.TrySetResult([]); // stopped: nothing more will be landed by this stage
+            }
         }
 
         public override void PreStart()
@@ -177,6 +203,17 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                 return;
             }
 
+            if (_revoked.Count > 0 && _revoked.Contains((e.Record.Source, e.Record.Partition)))
+            {
+                PullIfRoom(); // revoked: its new owner reads it
+                return;
+            }
+
+            if (e.Record.Committer is IPartitionOwnership ownership && _subscribed.Add(ownership))
+            {
+                ownership.Subscribe(_listener);
+            }
+
             var p = StateOf(e.Record);
             var t = e.TableIndex;
             p.LastSeen = Math.Max(p.LastSeen, e.Record.Offset);
@@ -230,9 +267,9 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
 
             if (!_partitions.TryGetValue((r.Source, r.Partition), out var state))
             {
-                if (_recoveredSources.Add(r.Source))
+                if (_recoveredSources.Add(r.Source) || _staleSources.Remove(r.Source))
                 {
-                    LoadWatermarks(r.Source);
+                    LoadWatermarks(r.Source, r.Committer as IPartitionOwnership);
                 }
 
                 // Committing the position reading started from would be a no-op: only later positions are reported.
@@ -253,7 +290,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
             return _last = state;
         }
 
-        private void LoadWatermarks(string source)
+        private void LoadWatermarks(string source, IPartitionOwnership? ownership)
         {
             if (!LakeIdentifier.IsValidSource(source))
             {
@@ -262,7 +299,10 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
 
             try
             {
-                _loaded[source] = LakeRecovery.LoadWatermarks(_settings.Path, _layout.Tables.Select(t => t.Name), source, removeTempFiles: true);
+                // A single reader (a file) owns all its temp files; a consumer-group member only those of partitions
+                // it owns now, whose previous owner is gone or fenced.
+                Func<int, bool> removeTempsOf = ownership is null ? _ => true : partition => ownership.Owns(source, partition);
+                _loaded[source] = LakeRecovery.LoadWatermarks(_settings.Path, _layout.Tables.Select(t => t.Name), source, removeTempsOf);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -339,6 +379,11 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
             var fsync = _settings.Fsync;
             var callback = _onWriteDone;
             var gate = _stage.BeforeWrite;
+            var owners = write.FirstOffsets.Keys
+                .Where(p => p.Committer is IPartitionOwnership)
+                .Select(p => (Ownership: (IPartitionOwnership)p.Committer!, p.Source, p.Partition))
+                .ToArray();
+            Func<bool> canPublish = () => owners.All(o => o.Ownership.Owns(o.Source, o.Partition));
             _ = Task.Run(async () =>
             {
                 try
@@ -348,7 +393,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                         await gate().ConfigureAwait(false);
                     }
 
-                    var files = await BatchFileWriter.WriteAsync(write.Batch, path, bounds, fsync, CancellationToken.None).ConfigureAwait(false);
+                    var files = await BatchFileWriter.WriteAsync(write.Batch, path, bounds, fsync, canPublish, CancellationToken.None).ConfigureAwait(false);
                     callback((write, files, null));
                 }
                 catch (Exception e)
@@ -362,6 +407,16 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
         {
             var write = result.Write;
             _writesInFlight--;
+            if (result.Error is PartitionFencedException fenced)
+            {
+                // Another consumer owns a partition of this batch now and lands it itself. The batch's other
+                // records were not committed either, so the safe way on is a restart from the committed offsets.
+                FailStage(new Me3Exception(
+                    $"A partition of table '{write.Batch.Schema.Name}' moved to another consumer while its batch was being written; the batch was not published. Restart to resume from the committed offsets.",
+                    fenced, source: write.Batch.Source));
+                return;
+            }
+
             if (result.Error is { } error)
             {
                 var failure = new Me3Exception(
@@ -389,7 +444,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
 
             for (var t = 0; t < _batches.Length; t++)
             {
-                if (_batches[t] is { } b && (IsFull(b) || _upstreamDone))
+                if (_batches[t] is { } b && (IsFull(b) || _upstreamDone || _revocations.Count > 0))
                 {
                     TryStartWrite(t);
                 }
@@ -400,9 +455,99 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                 WriteLargestBatch();
             }
 
+            CheckRevocations();
             TryPush();
             PullIfRoom();
             TryFinish();
+        }
+
+        private void OnAssigned(IReadOnlyList<(string Source, int Partition)> partitions)
+        {
+            // Another process may have landed these partitions since we last had them: forget what we knew and
+            // read their watermarks from the lake again before their first record.
+            foreach (var key in partitions)
+            {
+                _revoked.Remove(key);
+                if (_partitions.Remove(key, out var state) && ReferenceEquals(state, _last))
+                {
+                    _last = null;
+                }
+
+                _staleSources.Add(key.Source);
+            }
+        }
+
+        private void OnRevoked((IReadOnlyList<(string Source, int Partition)> Partitions, TaskCompletionSource<IReadOnlyList<CommittableOffset>> Done) request)
+        {
+            var keys = request.Partitions.ToHashSet();
+            _revoked.UnionWith(keys);
+            _revocations.Add((keys, request.Done));
+            for (var t = 0; t < _batches.Length; t++)
+            {
+                TryStartWrite(t); // land everything buffered now; tables already writing follow when they finish
+            }
+
+            CheckRevocations();
+        }
+
+        private void OnLost(IReadOnlyList<(string Source, int Partition)> partitions)
+        {
+            // No chance to land: records of these partitions still buffered will be fenced at publish time.
+            _revoked.UnionWith(partitions);
+        }
+
+        /// <summary>Answers revocations whose partitions have nothing buffered or being written any more.</summary>
+        private void CheckRevocations()
+        {
+            for (var i = _revocations.Count - 1; i >= 0; i--)
+            {
+                var (keys, done) = _revocations[i];
+                var states = keys.Select(k => _partitions.GetValueOrDefault(k)).Where(p => p is not null).Select(p => p!).ToArray();
+                var inFlight = states.Any(p => p.FirstBuffered.Any(f => f >= 0) || _writing.Any(w => w is not null && w.FirstOffsets.ContainsKey(p)));
+                if (inFlight)
+                {
+                    continue;
+                }
+
+                _revocations.RemoveAt(i);
+                var offsets = states
+                    .Where(p => p.LastSeen >= 0)
+                    .Select(p => new CommittableOffset(p.Source, p.Partition, p.LastSeen + 1, p.Committer))
+                    .ToArray();
+                foreach (var p in states)
+                {
+                    _partitions.Remove((p.Source, p.Partition));
+                    if (ReferenceEquals(p, _last))
+                    {
+                        _last = null;
+                    }
+                }
+
+                done.TrySetResult(offsets);
+            }
+        }
+
+        /// <summary>Receives a committer's partition events on its thread and hands them to the stage.</summary>
+        private sealed class Listener(Logic logic) : IPartitionListener
+        {
+            /// <summary>Set when the stage stopped: it lands nothing more, so there is nothing to wait for.</summary>
+            public volatile bool Stopped;
+
+            public void OnAssigned(IReadOnlyList<(string Source, int Partition)> partitions) => logic._onAssigned(partitions);
+
+            public Task<IReadOnlyList<CommittableOffset>> OnRevokedAsync(IReadOnlyList<(string Source, int Partition)> partitions)
+            {
+                if (Stopped)
+                {
+                    return Task.FromResult<IReadOnlyList<CommittableOffset>>([]);
+                }
+
+                var done = new TaskCompletionSource<IReadOnlyList<CommittableOffset>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                logic._onRevoked((partitions, done));
+                return done.Task;
+            }
+
+            public void OnLost(IReadOnlyList<(string Source, int Partition)> partitions) => logic._onLost(partitions);
         }
 
         /// <summary>A partition's offset is committable up to its first record that is buffered or being written.</summary>

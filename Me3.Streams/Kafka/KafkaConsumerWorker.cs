@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Me3.Streams.Events;
+using Me3.Streams.Settings;
+
+namespace Me3.Streams.Kafka;
+
+/// <summary>
+/// Owns one Kafka consumer on a dedicated thread: every call to the consumer (poll, pause, resume, commit, close)
+/// happens there, because a Confluent consumer is not thread-safe. Hands records to the source stage in small
+/// batches, pauses all assigned partitions while the stage holds <see cref="KafkaConsumerSettings.MaxBufferedRecords"/>
+/// (records that still arrive are kept), and runs rebalances synchronously in librdkafka's callbacks.
+/// </summary>
+internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnership, IDisposable
+{
+    private const int MaxBatch = 512;
+
+    private readonly KafkaConsumerSettings _settings;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly ConcurrentDictionary<(string, int), bool> _owned = new();
+    private readonly List<IPartitionListener> _listeners = [];
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _thread;
+    private long _buffered;
+    private volatile bool _closing;
+    private bool _paused;
+
+    public KafkaConsumerWorker(
+        KafkaConsumerSettings settings,
+        Action<IReadOnlyList<SourceRecord>> onRecords,
+        Action<IReadOnlyList<(string, int)>> onRevoked,
+        Action<Exception> onFailure)
+    {
+        _settings = settings;
+        OnRecords = onRecords;
+        OnFailure = onFailure;
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(settings.ToConsumerConfig())
+            .SetErrorHandler((_, e) =>
+            {
+                if (e.IsFatal)
+                {
+                    OnFailure(new Me3Exception($"Kafka consumer failed fatally: {e.Reason} ({e.Code})."));
+                }
+
+                // Other errors (broker down, leader change) are retried by librdkafka with backoff.
+            })
+            .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions, onRevoked))
+            .SetPartitionsLostHandler((_, partitions) => Lost(partitions, onRevoked))
+            .Build();
+        _thread = new Thread(Run) { IsBackground = true, Name = "me3-kafka-consumer" };
+    }
+
+    public Action<IReadOnlyList<SourceRecord>> OnRecords { get; }
+
+    public Action<Exception> OnFailure { get; }
+
+    public TimeSpan StopTimeout => _settings.StopTimeout;
+
+    /// <summary>Completes when the consumer is closed.</summary>
+    public Task Closed => _closed.Task;
+
+    public void Start()
+    {
+        _consumer.Subscribe(_settings.Topics);
+        _thread.Start();
+    }
+
+    /// <summary>The stage emitted (or dropped) this many records.</summary>
+    public void Released(int records) => Interlocked.Add(ref _buffered, -records);
+
+    public bool Owns(string source, int partition) => _owned.ContainsKey((source, partition));
+
+    public void Subscribe(IPartitionListener listener)
+    {
+        lock (_listeners)
+        {
+            _listeners.Add(listener);
+        }
+    }
+
+    public void Unsubscribe(IPartitionListener listener)
+    {
+        lock (_listeners)
+        {
+            _listeners.Remove(listener);
+        }
+    }
+
+    /// <summary>Commits positions of partitions this consumer still owns; others are skipped (their new owner
+    /// recovers from the lake).</summary>
+    public Task CommitAsync(IReadOnlyList<CommittableOffset> offsets, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_closing)
+        {
+            done.SetException(new Me3Exception("The Kafka consumer is closed; the positions were not committed (the records will be read again and skipped)."));
+            return done.Task;
+        }
+
+        _commands.Enqueue(() =>
+        {
+            try
+            {
+                CommitNow(offsets);
+                done.SetResult();
+            }
+            catch (KafkaException e) when (IsRetriable(e.Error.Code))
+            {
+                // A later commit (or the revocation's) supersedes this one; replayed records are skipped anyway.
+                done.SetResult();
+            }
+            catch (KafkaException e)
+            {
+                done.SetException(new Me3Exception($"Committing offsets failed: {e.Error.Reason} ({e.Error.Code}).", e));
+            }
+        });
+        return done.Task;
+    }
+
+    /// <summary>Leaves the group and closes the consumer, on its thread.</summary>
+    public Task CloseAsync()
+    {
+        _closing = true;
+        return _closed.Task;
+    }
+
+    public void Dispose()
+    {
+        _closing = true;
+        if (_thread.IsAlive && Thread.CurrentThread != _thread)
+        {
+            _thread.Join(_settings.StopTimeout);
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            var batch = new List<SourceRecord>(MaxBatch);
+            while (!_closing)
+            {
+                while (_commands.TryDequeue(out var command))
+                {
+                    command();
+                }
+
+                ApplyBackpressure();
+                var result = _consumer.Consume(_settings.PollTimeout);
+                while (result is not null)
+                {
+                    var m = result.Message;
+                    batch.Add(new SourceRecord(result.Topic, result.Partition.Value, result.Offset.Value,
+                        m.Timestamp.UtcDateTime, m.Value ?? [], this));
+                    if (batch.Count == MaxBatch)
+                    {
+                        break;
+                    }
+
+                    result = _consumer.Consume(TimeSpan.Zero);
+                }
+
+                if (batch.Count > 0)
+                {
+                    Interlocked.Add(ref _buffered, batch.Count);
+                    OnRecords(batch.ToArray());
+                    batch.Clear();
+                }
+            }
+
+            while (_commands.TryDequeue(out var command))
+            {
+                command(); // last commits before leaving the group
+            }
+
+            _consumer.Close();
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or Me3Exception)
+        {
+            OnFailure(e as Me3Exception ?? new Me3Exception($"Kafka consumer failed: {e.Message}", e));
+        }
+        finally
+        {
+            _consumer.Dispose();
+            _closed.TrySetResult();
+        }
+    }
+
+    private void ApplyBackpressure()
+    {
+        var buffered = Interlocked.Read(ref _buffered);
+        if (!_paused && buffered >= _settings.MaxBufferedRecords)
+        {
+            _consumer.Pause(_consumer.Assignment);
+            _paused = true;
+        }
+        else if (_paused && buffered <= _settings.MaxBufferedRecords / 2)
+        {
+            _consumer.Resume(_consumer.Assignment);
+            _paused = false;
+        }
+    }
+
+    /// <summary>Commit errors a rebalance or a broker move causes; they heal by themselves.</summary>
+    private static bool IsRetriable(ErrorCode code) => code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration
+        or ErrorCode.UnknownMemberId or ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
+        or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.Local_TimedOut
+        or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_State;
+
+    private void CommitNow(IReadOnlyList<CommittableOffset> offsets)
+    {
+        var owned = offsets
+            .Where(o => _owned.ContainsKey((o.Source, o.Partition)))
+            .Select(o => new TopicPartitionOffset(o.Source, o.Partition, o.NextOffset))
+            .ToList();
+        if (owned.Count > 0)
+        {
+            _consumer.Commit(owned);
+        }
+    }
+
+    private IPartitionListener[] Listeners()
+    {
+        lock (_listeners)
+        {
+            return [.. _listeners];
+        }
+    }
+
+    private void Assigned(List<TopicPartition> partitions)
+    {
+        var list = partitions.Select(p => (p.Topic, p.Partition.Value)).ToArray();
+        foreach (var p in list)
+        {
+            _owned[p] = true;
+        }
+
+        foreach (var listener in Listeners())
+        {
+            listener.OnAssigned(list);
+        }
+
+        if (_paused)
+        {
+            _paused = false; // the new assignment starts unpaused; backpressure re-applies on the next poll
+        }
+    }
+
+    private void Revoked(List<TopicPartitionOffset> partitions, Action<IReadOnlyList<(string, int)>> onRevoked)
+    {
+        var list = partitions.Select(p => (p.Topic, p.Partition.Value)).ToArray();
+        onRevoked(list); // the stage drops what it has not emitted: the new owner reads it
+        var offsets = new List<CommittableOffset>();
+        foreach (var listener in Listeners())
+        {
+            var landing = listener.OnRevokedAsync(list);
+            if (!landing.Wait(_settings.RevokeTimeout))
+            {
+                // Fence instead: the writer will not publish files of partitions we no longer own.
+                break;
+            }
+
+            offsets.AddRange(landing.Result);
+        }
+
+        try
+        {
+            CommitNow(offsets);
+        }
+        catch (KafkaException)
+        {
+            // The new owner re-reads from the last commit and skips what the lake has.
+        }
+
+        foreach (var p in list)
+        {
+            _owned.TryRemove(p, out _);
+        }
+    }
+
+    private void Lost(List<TopicPartitionOffset> partitions, Action<IReadOnlyList<(string, int)>> onRevoked)
+    {
+        var list = partitions.Select(p => (p.Topic, p.Partition.Value)).ToArray();
+        foreach (var p in list)
+        {
+            _owned.TryRemove(p, out _);
+        }
+
+        onRevoked(list);
+        foreach (var listener in Listeners())
+        {
+            listener.OnLost(list);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Confluent.Kafka;
+
+namespace Me3.Streams.Settings;
+
+/// <summary>
+/// How the committable Kafka source consumes. Immutable; change it with the <c>With*</c> methods. Offsets are
+/// committed only by the committer (never auto-committed), so a record's offset is committed only once it is landed.
+/// </summary>
+public sealed record KafkaConsumerSettings
+{
+    /// <summary>Creates settings for a consumer group.</summary>
+    /// <param name="bootstrapServers">Comma-separated <c>host:port</c> list.</param>
+    /// <param name="groupId">The consumer group.</param>
+    /// <param name="topics">The topics to subscribe to.</param>
+    /// <exception cref="ArgumentException">An argument is empty.</exception>
+    public KafkaConsumerSettings(string bootstrapServers, string groupId, params string[] topics)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Length == 0)
+        {
+            throw new ArgumentException("At least one topic is needed.", nameof(topics));
+        }
+
+        BootstrapServers = bootstrapServers;
+        GroupId = groupId;
+        Topics = topics;
+    }
+
+    /// <summary>Comma-separated <c>host:port</c> list.</summary>
+    public string BootstrapServers { get; init; }
+
+    /// <summary>The consumer group.</summary>
+    public string GroupId { get; init; }
+
+    /// <summary>The subscribed topics.</summary>
+    public IReadOnlyList<string> Topics { get; init; }
+
+    /// <summary>How long one poll waits for records when none are ready.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a drain-and-shutdown may take before the consumer is closed anyway.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a partition revocation waits for its in-flight records to land and commit.</summary>
+    public TimeSpan RevokeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Records held by the source before it pauses its partitions (backpressure without unbounded buffers).</summary>
+    public int MaxBufferedRecords { get; init; } = 10_000;
+
+    /// <summary>Raw librdkafka properties, applied last (e.g. <c>security.protocol</c>, <c>fetch.max.bytes</c>).</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Returns a copy with another poll timeout.</summary>
+    /// <param name="timeout">The timeout.</param>
+    /// <returns>The new settings.</returns>
+    public KafkaConsumerSettings WithPollTimeout(TimeSpan timeout) => this with { PollTimeout = timeout };
+
+    /// <summary>Returns a copy with another stop timeout.</summary>
+    /// <param name="timeout">The timeout.</param>
+    /// <returns>The new settings.</returns>
+    public KafkaConsumerSettings WithStopTimeout(TimeSpan timeout) => this with { StopTimeout = timeout };
+
+    /// <summary>Returns a copy with another buffer bound.</summary>
+    /// <param name="records">Records held before pausing.</param>
+    /// <returns>The new settings.</returns>
+    public KafkaConsumerSettings WithMaxBufferedRecords(int records) => this with { MaxBufferedRecords = records };
+
+    /// <summary>Returns a copy with one more raw librdkafka property.</summary>
+    /// <param name="name">The property name.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>The new settings.</returns>
+    public KafkaConsumerSettings WithProperty(string name, string value) =>
+        this with { Properties = new Dictionary<string, string>(Properties) { [name] = value } };
+
+    /// <summary>The Confluent.Kafka configuration these settings stand for.</summary>
+    /// <returns>A new configuration.</returns>
+    public ConsumerConfig ToConsumerConfig()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = GroupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = false,
+            SessionTimeoutMs = 10_000,
+            HeartbeatIntervalMs = 1_000,
+        };
+        foreach (var (name, value) in Properties)
+        {
+            config.Set(name, value);
+        }
+
+        return config;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Me3.Streams.Dsl;
+using Me3.Streams.Kafka;
+using Me3.Streams.Settings;
+
+namespace Me3.Tests.Kafka;
+
+/// <summary>One embedded Kafka cluster shared by the Kafka specs; each spec uses its own topics and groups.</summary>
+public sealed class KafkaFixture : IDisposable
+{
+    public EmbeddedKafka Kafka { get; } = new(brokers: 3);
+
+    public string NewTopic(int partitions = 4)
+    {
+        var topic = "t" + Guid.NewGuid().ToString("N")[..10];
+        Kafka.CreateTopic(topic, partitions, replicationFactor: 3);
+        return topic;
+    }
+
+    public async Task ProduceAsync(string topic, IEnumerable<string> values)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = Kafka.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 2,
+        }).Build();
+        var key = 0;
+        var pending = values.Select(v => producer.ProduceAsync(topic, new Message<byte[]?, byte[]>
+        {
+            Key = Encoding.UTF8.GetBytes((key++).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Value = Encoding.UTF8.GetBytes(v),
+        })).ToArray();
+        await Task.WhenAll(pending);
+    }
+
+    public KafkaConsumerSettings Consumer(string topic, string group) =>
+        new KafkaConsumerSettings(Kafka.BootstrapServers, group, topic).WithStopTimeout(TimeSpan.FromSeconds(20));
+
+    /// <summary>Committed offsets of a group, per partition (-1001 when none).</summary>
+    public Dictionary<int, long> Committed(string topic, string group, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = group }).Build();
+        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .ToDictionary(o => o.Partition.Value, o => o.Offset.Value);
+    }
+
+    public static (IKafkaControl Control, Task Done) RunIngestion(KafkaConsumerSettings consumer, LakeSettings lake, IMaterializer materializer) =>
+        Me3Source.KafkaCommittable(consumer)
+            .Via(Me3Flow.Ingest(lake))
+            .ToMaterialized(Me3Sink.CommitToKafka(CommitterSettings.Default.WithMaxInterval(TimeSpan.FromMilliseconds(200))), Keep.Both)
+            .Run(materializer);
+
+    public void Dispose() => Kafka.Dispose();
+}

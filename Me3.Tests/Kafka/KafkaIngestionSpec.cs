@@ -1,0 +1,116 @@
+using Me3.Streams.Settings;
+using Me3.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Me3.Tests.Kafka;
+
+public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper output) : LakeSpec, IClassFixture<KafkaFixture>
+{
+    private static readonly string[] AllTables = ["purchases", "gjoins", "other_events", "dead_letters"];
+
+    private static IEnumerable<string> Events(int count, int from = 0) =>
+        Enumerable.Range(from, count).Select(i => i % 50 == 7 ? "{broken json " + i : Records.Purchase($"u{i}", "s"));
+
+    private LakeSettings Lake => Settings(batchRecords: 300).WithBatchBounds(300, 8L << 20, TimeSpan.FromMilliseconds(300));
+
+    private async Task WaitForRowsAsync(long rows, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            using (var duck = new DuckLake(Temp.Lake))
+            {
+                if (duck.Positions(AllTables).Count >= rows)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
+    private (int Rows, int Distinct) Landed()
+    {
+        using var duck = new DuckLake(Temp.Lake);
+        var positions = duck.Positions(AllTables);
+        return (positions.Count, positions.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Kafka_ingestion_must_land_every_message_once_and_leave_committed_offsets_at_the_end_after_drain()
+    {
+        var topic = fixture.NewTopic(partitions: 4);
+        await fixture.ProduceAsync(topic, Events(2000));
+
+        var (control, done) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g1"), Lake, Materializer);
+        await WaitForRowsAsync(2000, TimeSpan.FromSeconds(60));
+        await control.DrainAndShutdownAsync(done);
+        await done;
+        await control.Stopped;
+
+        Assert.Equal((2000, 2000), Landed());
+        using var duck = new DuckLake(Temp.Lake);
+        Assert.Equal(40, duck.Count("dead_letters"));
+        var committed = fixture.Committed(topic, "g1", 4);
+        Assert.Equal(2000, committed.Values.Sum());
+        await this.AssertAllStagesStoppedAsync(Materializer);
+    }
+
+    [Fact]
+    public async Task An_abrupt_stop_without_commit_then_a_restart_must_land_every_message_exactly_once()
+    {
+        var topic = fixture.NewTopic(partitions: 4);
+        await fixture.ProduceAsync(topic, Events(3000));
+
+        var (control, done) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g2").WithMaxBufferedRecords(200), Lake, Materializer);
+        await WaitForRowsAsync(300, TimeSpan.FromSeconds(60));
+        await control.ShutdownAsync(); // no drain: what is buffered is neither landed nor committed
+        await Assert.ThrowsAnyAsync<Exception>(() => done.WaitAsync(TimeSpan.FromSeconds(30))).ContinueWith(_ => { }, TaskScheduler.Default);
+        output.WriteLine($"after the stop: {Landed()}");
+
+        var (control2, done2) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g2"), Lake, Materializer);
+        await WaitForRowsAsync(3000, TimeSpan.FromSeconds(60));
+        await control2.DrainAndShutdownAsync(done2);
+
+        Assert.Equal((3000, 3000), Landed());
+    }
+
+    [Fact]
+    public async Task Two_consumers_in_one_group_with_a_rebalance_mid_stream_must_land_every_message_exactly_once()
+    {
+        var topic = fixture.NewTopic(partitions: 4);
+        await fixture.ProduceAsync(topic, Events(3000));
+
+        var (first, firstDone) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g3"), Lake, Materializer);
+        await WaitForRowsAsync(500, TimeSpan.FromSeconds(60));
+        var (second, secondDone) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g3"), Lake, Materializer); // rebalance
+        await fixture.ProduceAsync(topic, Events(3000, from: 3000));
+        await WaitForRowsAsync(6000, TimeSpan.FromSeconds(90));
+        await Task.WhenAll(first.DrainAndShutdownAsync(firstDone), second.DrainAndShutdownAsync(secondDone));
+
+        Assert.Equal((6000, 6000), Landed());
+    }
+
+    [Fact]
+    public async Task A_broker_going_down_and_up_mid_stream_must_not_lose_or_duplicate_anything()
+    {
+        var topic = fixture.NewTopic(partitions: 4);
+        await fixture.ProduceAsync(topic, Events(1500));
+
+        var (control, done) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g4"), Lake, Materializer);
+        await WaitForRowsAsync(300, TimeSpan.FromSeconds(60));
+        fixture.Kafka.BrokerDown(1);
+        // Consumer and producer both lose broker 1 (a partition leader) while these are in flight; the mock cluster
+        // elects no new leader, so they wait for it to come back.
+        var producing = fixture.ProduceAsync(topic, Events(1500, from: 1500));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        fixture.Kafka.BrokerUp(1);
+        await producing.WaitAsync(TimeSpan.FromSeconds(60));
+        await WaitForRowsAsync(3000, TimeSpan.FromSeconds(90));
+        await control.DrainAndShutdownAsync(done);
+
+        Assert.Equal((3000, 3000), Landed());
+    }
+}
