@@ -6,5 +6,6 @@ var root = new RootCommand("Me3 Streams samples: land Mid-EVIL III game events i
     IngestCommand.Create(),
     GenerateCommand.Create(),
     BenchCommand.Create(),
+    KafkaCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

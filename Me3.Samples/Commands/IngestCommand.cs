@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Akka.Streams;
+using Akka.Streams.Dsl;
 using Me3.Samples.Support;
 using Me3.Streams;
 using Me3.Streams.Dsl;
@@ -15,7 +17,10 @@ internal static class IngestCommand
 {
     public static Command Create()
     {
-        var from = new Option<FileInfo>("--from") { Description = "A JSON-lines file of events to land.", Required = true };
+        var from = new Option<FileInfo?>("--from") { Description = "A JSON-lines file of events to land (or use --bootstrap)." };
+        var bootstrap = new Option<string?>("--bootstrap") { Description = "Kafka bootstrap servers HOST:PORT[,...]: consume until SIGINT/SIGTERM, then drain and commit." };
+        var topic = new Option<string>("--topic") { Description = "The Kafka topic.", DefaultValueFactory = _ => "events" };
+        var group = new Option<string>("--group") { Description = "The Kafka consumer group.", DefaultValueFactory = _ => "me3-ingest" };
         var lake = new Option<DirectoryInfo>("--lake") { Description = "The lake directory (created if missing).", Required = true };
         var sourceName = new Option<string?>("--source-name") { Description = "The name the file's offsets are kept under (default: the file name)." };
         var defaults = new LakeSettings(".");
@@ -24,13 +29,22 @@ internal static class IngestCommand
         var batchSeconds = new Option<double>("--batch-seconds") { Description = "Longest wait of a buffered record, in seconds.", DefaultValueFactory = _ => defaults.MaxBatchInterval.TotalSeconds };
         var command = new Command("ingest", "Land events from a JSON-lines file in the lake, exactly once.")
         {
-            from, lake, sourceName, batchRecords, batchMb, batchSeconds,
+            from, bootstrap, topic, group, lake, sourceName, batchRecords, batchMb, batchSeconds,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(from) is null) == (result.GetValue(bootstrap) is null))
+            {
+                result.AddError("Give either --from FILE or --bootstrap HOST:PORT.");
+            }
+        });
         command.SetAction((result, ct) =>
         {
             var settings = new LakeSettings(result.GetValue(lake)!.FullName)
                 .WithBatchBounds(result.GetValue(batchRecords), (long)result.GetValue(batchMb) << 20, TimeSpan.FromSeconds(result.GetValue(batchSeconds)));
-            return RunFileAsync(result.GetValue(from)!, settings, result.GetValue(sourceName), ct);
+            return result.GetValue(bootstrap) is { } servers
+                ? RunKafkaAsync(new KafkaConsumerSettings(servers, result.GetValue(group)!, result.GetValue(topic)!), settings, ct)
+                : RunFileAsync(result.GetValue(from)!, settings, result.GetValue(sourceName), ct);
         });
         return command;
     }
@@ -65,6 +79,44 @@ internal static class IngestCommand
         {
             await Console.Error.WriteLineAsync("interrupted: records not landed are not committed and will be landed by the next run.");
             return 130;
+        }
+    }
+
+    private static async Task<int> RunKafkaAsync(KafkaConsumerSettings consumer, LakeSettings settings, CancellationToken interrupted)
+    {
+        var clock = Stopwatch.StartNew();
+
+        // SIGTERM (systemd, docker stop) and SIGINT both mean: drain, commit, exit 0.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupted);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        var ct = stop.Token;
+        try
+        {
+            settings.Validate();
+            LakeCheck.RequireWritable(settings.Path);
+            using var system = Actors.Create("me3-ingest");
+            var ((control, summary), committed) = Me3Source.KafkaCommittable(consumer)
+                .Via(Me3Flow.Ingest(settings))
+                .AlsoToMaterialized(Me3Sink.Summary(), Keep.Both)
+                .ToMaterialized(Me3Sink.CommitToKafka(CommitterSettings.Default), Keep.Both)
+                .Run(system.Materializer());
+            Console.WriteLine($"consuming {string.Join(",", consumer.Topics)} as group {consumer.GroupId} from {consumer.BootstrapServers} into {settings.Path}; SIGINT or SIGTERM drains, commits and stops");
+            await Task.WhenAny(committed, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+            if (!committed.IsCompleted)
+            {
+                Console.WriteLine("stopping: landing and committing what is in flight …");
+                await control.DrainAndShutdownAsync(committed).ConfigureAwait(false);
+            }
+
+            await committed.ConfigureAwait(false);
+            Print(await summary.ConfigureAwait(false), settings.Path, clock.Elapsed);
+            return 0;
+        }
+        catch (Me3Exception e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
         }
     }
 

@@ -7,7 +7,9 @@ namespace Me3.Streams.Kafka;
 /// <c>test.mock.num.brokers</c>), which speaks the real Kafka protocol over TCP on 127.0.0.1. Any Kafka client
 /// reaches it through <see cref="BootstrapServers"/>. It keeps data in memory only: <b>not durable, not for
 /// production</b>. Topics are created on first use with 4 partitions, or explicitly with
-/// <see cref="CreateTopic"/>; brokers can be taken down and up to test failures.
+/// <see cref="CreateTopic"/>; brokers can be taken down and up to test failures. Like retention, the mock keeps only
+/// about the last 5 MB of each partition: older records are purged (the partition's low watermark rises), so spread
+/// large volumes over more partitions, or consume while producing.
 /// </summary>
 public sealed partial class EmbeddedKafka : IDisposable
 {
