@@ -23,6 +23,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private long _buffered;
+    private int _failures;
     private volatile bool _closing;
     private bool _paused;
 
@@ -106,7 +107,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                 CommitNow(offsets);
                 done.SetResult();
             }
-            catch (KafkaException e) when (IsRetriable(e.Error.Code))
+            catch (KafkaException e) when (KafkaSupervision.IsRetriable(e.Error.Code))
             {
                 // A later commit (or the revocation's) supersedes this one; replayed records are skipped anyway.
                 done.SetResult();
@@ -148,7 +149,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                 }
 
                 ApplyBackpressure();
-                var result = _consumer.Consume(_settings.PollTimeout);
+                var result = ConsumeSupervised(_settings.PollTimeout);
                 while (result is not null)
                 {
                     var m = result.Message;
@@ -159,7 +160,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                         break;
                     }
 
-                    result = _consumer.Consume(TimeSpan.Zero);
+                    result = ConsumeSupervised(TimeSpan.Zero);
                 }
 
                 if (batch.Count > 0)
@@ -177,7 +178,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
             _consumer.Close();
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException or Me3Exception)
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or Me3Exception or ObjectDisposedException)
         {
             OnFailure(e as Me3Exception ?? new Me3Exception($"Kafka consumer failed: {e.Message}", e));
         }
@@ -185,6 +186,30 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         {
             _consumer.Dispose();
             _closed.TrySetResult();
+        }
+    }
+
+    /// <summary>Consumes, letting the decider choose between failing and retrying with backoff.</summary>
+    private ConsumeResult<byte[]?, byte[]?>? ConsumeSupervised(TimeSpan timeout)
+    {
+        try
+        {
+            var result = _consumer.Consume(timeout);
+            _failures = 0;
+            return result;
+        }
+        catch (ConsumeException e)
+        {
+            if (_settings.Decider(e) == Akka.Streams.Supervision.Directive.Stop)
+            {
+                throw new Me3Exception($"Kafka consume failed: {e.Error.Reason} ({e.Error.Code}).", e,
+                    source: e.ConsumerRecord?.Topic, partition: e.ConsumerRecord?.Partition.Value, offset: e.ConsumerRecord?.Offset.Value);
+            }
+
+            // Retriable: back off (100 ms doubling to 5 s) and poll again; nothing was consumed, nothing is lost.
+            _failures++;
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(_failures, 6)))));
+            return null;
         }
     }
 
@@ -202,12 +227,6 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             _paused = false;
         }
     }
-
-    /// <summary>Commit errors a rebalance or a broker move causes; they heal by themselves.</summary>
-    private static bool IsRetriable(ErrorCode code) => code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration
-        or ErrorCode.UnknownMemberId or ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
-        or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.Local_TimedOut
-        or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_State;
 
     private void CommitNow(IReadOnlyList<CommittableOffset> offsets)
     {

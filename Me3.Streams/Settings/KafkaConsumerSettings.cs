@@ -1,4 +1,6 @@
+using Akka.Streams.Supervision;
 using Confluent.Kafka;
+using Me3.Streams.Kafka;
 
 namespace Me3.Streams.Settings;
 
@@ -49,6 +51,11 @@ public sealed record KafkaConsumerSettings
     /// <summary>Records held by the source before it pauses its partitions (backpressure without unbounded buffers).</summary>
     public int MaxBufferedRecords { get; init; } = 10_000;
 
+    /// <summary>What a consume error does: <see cref="Directive.Stop"/> fails the stream with the error;
+    /// <see cref="Directive.Resume"/> (or Restart) retries with backoff. Default:
+    /// <see cref="KafkaSupervision.DefaultDecider"/>.</summary>
+    public Decider Decider { get; init; } = KafkaSupervision.DefaultDecider;
+
     /// <summary>Raw librdkafka properties, applied last (e.g. <c>security.protocol</c>, <c>fetch.max.bytes</c>).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
@@ -66,6 +73,11 @@ public sealed record KafkaConsumerSettings
     /// <param name="records">Records held before pausing.</param>
     /// <returns>The new settings.</returns>
     public KafkaConsumerSettings WithMaxBufferedRecords(int records) => this with { MaxBufferedRecords = records };
+
+    /// <summary>Returns a copy with another decider.</summary>
+    /// <param name="decider">The decider.</param>
+    /// <returns>The new settings.</returns>
+    public KafkaConsumerSettings WithDecider(Decider decider) => this with { Decider = decider };
 
     /// <summary>Returns a copy with one more raw librdkafka property.</summary>
     /// <param name="name">The property name.</param>
