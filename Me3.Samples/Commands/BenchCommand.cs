@@ -20,7 +20,11 @@ internal static partial class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "How many times to run each; the best and median are reported.", DefaultValueFactory = _ => 3 };
         var ingest = new Command("ingest", "Compare ingest --from with DuckDB's COPY to Snappy Parquet on the same file.") { events, file, rounds };
         ingest.SetAction(r => Ingest(r.GetValue(file), r.GetValue(events), r.GetValue(rounds)));
-        return new Command("bench", "Benchmarks.") { ingest };
+        var messages = new Option<int>("--messages") { Description = "Messages to produce and consume.", DefaultValueFactory = _ => 200_000 };
+        var partitions = new Option<int>("--partitions") { Description = "Topic partitions (the embedded broker keeps ~5 MB each).", DefaultValueFactory = _ => 24 };
+        var kafka = new Command("kafka", "Compare consume-and-land from the embedded broker with a plain Confluent consumer loop.") { messages, partitions, rounds };
+        kafka.SetAction(r => KafkaBench.Run(r.GetValue(messages), r.GetValue(partitions), r.GetValue(rounds)));
+        return new Command("bench", "Benchmarks.") { ingest, kafka };
     }
 
     private static int Ingest(FileInfo? file, long events, int rounds)

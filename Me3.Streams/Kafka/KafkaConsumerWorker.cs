@@ -22,7 +22,9 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private readonly List<IPartitionListener> _listeners = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
+    private readonly ManualResetEventSlim _room = new(initialState: true);
     private long _buffered;
+    private long _fullSince;
     private int _failures;
     private volatile bool _closing;
     private bool _paused;
@@ -69,7 +71,13 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     }
 
     /// <summary>The stage emitted (or dropped) this many records.</summary>
-    public void Released(int records) => Interlocked.Add(ref _buffered, -records);
+    public void Released(int records)
+    {
+        if (Interlocked.Add(ref _buffered, -records) < _settings.MaxBufferedRecords)
+        {
+            _room.Set();
+        }
+    }
 
     public bool Owns(string source, int partition) => _owned.ContainsKey((source, partition));
 
@@ -130,6 +138,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     public void Dispose()
     {
         _closing = true;
+        _room.Set();
         if (_thread.IsAlive && Thread.CurrentThread != _thread)
         {
             _thread.Join(_settings.StopTimeout);
@@ -148,7 +157,11 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                     command();
                 }
 
-                ApplyBackpressure();
+                if (WaitForRoom())
+                {
+                    continue;
+                }
+
                 var result = ConsumeSupervised(_settings.PollTimeout);
                 while (result is not null)
                 {
@@ -213,20 +226,56 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
     }
 
-    private void ApplyBackpressure()
+    /// <summary>
+    /// Backpressure. While the stage holds <see cref="KafkaConsumerSettings.MaxBufferedRecords"/>, stop polling and
+    /// wait for room: librdkafka's own bounded prefetch queue holds what was fetched, and nothing is dropped. Pausing
+    /// would purge that queue and fetch it all again, which costs half the throughput when the sink is merely the
+    /// slower side. Only a stall past <see cref="PauseAfter"/> (a sink that stopped) pauses the partitions, so that
+    /// polling can go on serving rebalances; records that still arrive are kept. Returns true to poll later.
+    /// </summary>
+    private bool WaitForRoom()
     {
         var buffered = Interlocked.Read(ref _buffered);
-        if (!_paused && buffered >= _settings.MaxBufferedRecords)
+        if (buffered < _settings.MaxBufferedRecords)
         {
-            _consumer.Pause(_consumer.Assignment);
-            _paused = true;
+            _fullSince = 0;
+            if (_paused && buffered <= _settings.MaxBufferedRecords / 2)
+            {
+                _consumer.Resume(_consumer.Assignment);
+                _paused = false;
+            }
+
+            return false;
         }
-        else if (_paused && buffered <= _settings.MaxBufferedRecords / 2)
+
+        if (_paused)
         {
-            _consumer.Resume(_consumer.Assignment);
-            _paused = false;
+            return false; // paused: poll for group duties; nothing new is fetched
         }
+
+        _room.Reset();
+        var now = Environment.TickCount64;
+        if (_fullSince == 0)
+        {
+            _fullSince = now;
+        }
+
+        if (now - _fullSince < PauseAfter.TotalMilliseconds)
+        {
+            if (Interlocked.Read(ref _buffered) >= _settings.MaxBufferedRecords)
+            {
+                _room.Wait(_settings.PollTimeout);
+            }
+
+            return true;
+        }
+
+        _consumer.Pause(_consumer.Assignment);
+        _paused = true;
+        return false;
     }
+
+    private static TimeSpan PauseAfter => TimeSpan.FromSeconds(1);
 
     private void CommitNow(IReadOnlyList<CommittableOffset> offsets)
     {

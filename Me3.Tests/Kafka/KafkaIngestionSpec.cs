@@ -114,3 +114,44 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
         Assert.Equal((3000, 3000), Landed());
     }
 }
+
+public sealed class KafkaBackpressureSpec(KafkaFixture fixture) : LakeSpec, IClassFixture<KafkaFixture>
+{
+    [Fact]
+    public async Task A_stalled_sink_must_pause_the_partitions_then_resume_losing_and_duplicating_nothing()
+    {
+        var topic = fixture.NewTopic(partitions: 4);
+        await fixture.ProduceAsync(topic, Enumerable.Range(0, 3000).Select(i => Records.Purchase($"u{i}", "s")));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = 0;
+        var lake = Settings(batchRecords: 100).WithMaxBufferedBytes(8L << 20);
+        var writer = new Me3.Streams.Lake.LakeWriterStage(lake)
+        {
+            BeforeWrite = () => Interlocked.Increment(ref writes) == 1 ? gate.Task : Task.CompletedTask,
+        };
+        var consumer = fixture.Consumer(topic, "bp").WithMaxBufferedRecords(100);
+
+        var (control, done) = Me3.Streams.Dsl.Me3Source.KafkaCommittable(consumer)
+            .Via(Me3.Streams.Dsl.Me3Flow.Decode(lake.Routing))
+            .Via(Akka.Streams.Dsl.Flow.FromGraph(writer))
+            .ToMaterialized(Me3.Streams.Dsl.Me3Sink.CommitToKafka(CommitterSettings.Default), Akka.Streams.Dsl.Keep.Both)
+            .Run(Materializer);
+
+        // The first write is held for longer than the source waits before pausing its partitions.
+        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref writes) >= 1), TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        gate.SetResult();
+
+        await AwaitConditionAsync(() =>
+        {
+            using var duck = new DuckLake(Temp.Lake);
+            return Task.FromResult(duck.Positions("purchases").Count >= 3000);
+        }, TimeSpan.FromSeconds(60));
+        await control.DrainAndShutdownAsync(done);
+
+        using var check = new DuckLake(Temp.Lake);
+        var positions = check.Positions("purchases");
+        Assert.Equal(3000, positions.Count);
+        Assert.Equal(3000, positions.Distinct().Count());
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Me3.Samples.Generation;
+using Me3.Samples.Support;
+using Me3.Streams.Dsl;
+using Me3.Streams.Kafka;
+using Me3.Streams.Settings;
+
+namespace Me3.Samples.Commands;
+
+/// <summary>
+/// <c>bench kafka</c>: the consume-and-land rate of the ingestion graph against the raw read rate of a plain
+/// Confluent consumer loop, both from the same embedded broker and topic, in the same run.
+/// </summary>
+internal static class KafkaBench
+{
+    public static int Run(int messages, int partitions, int rounds)
+    {
+        using var kafka = new EmbeddedKafka(brokers: 3);
+        kafka.CreateTopic("events", partitions, replicationFactor: 1);
+        var produceSeconds = Produce(kafka.BootstrapServers, messages);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"produced {messages:N0} events to {partitions} partitions in {produceSeconds:F2} s ({messages / produceSeconds:N0}/s, acks=all, idempotent)"));
+        var produced = messages;
+        messages = Available(kafka.BootstrapServers, partitions);
+        if (messages < produced)
+        {
+            Console.WriteLine($"the embedded broker kept {messages:N0} of them (it keeps ~5 MB per partition); both consumers read those");
+        }
+
+        var raw = new List<double>();
+        var landed = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            raw.Add(RawConsume(kafka.BootstrapServers, messages, $"raw-{round}"));
+            landed.Add(ConsumeAndLand(kafka.BootstrapServers, messages, $"land-{round}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: raw consumer {messages / raw[^1]:N0} msg/s | consume-and-land {messages / landed[^1]:N0} msg/s"));
+        }
+
+        var rawRate = messages / raw.Order().ElementAt(raw.Count / 2);
+        var landRate = messages / landed.Order().ElementAt(landed.Count / 2);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median: raw {rawRate:N0} msg/s, consume-and-land {landRate:N0} msg/s: {landRate / rawRate:P0} of the raw rate (target >= 80%)"));
+        return 0;
+    }
+
+    private static int Available(string bootstrap, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "probe" }).Build();
+        return (int)Enumerable.Range(0, partitions)
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition("events", p), TimeSpan.FromSeconds(10)))
+            .Sum(w => w.High.Value - w.Low.Value);
+    }
+
+    private static double Produce(string bootstrap, int messages)
+    {
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
+        }).Build();
+        var generator = new GameEventGenerator(seed: 42);
+        using var buffer = new MemoryStream();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < messages; i++)
+        {
+            buffer.SetLength(0);
+            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                generator.WriteEvent(json, i);
+            }
+
+            var value = buffer.ToArray();
+            while (true)
+            {
+                try
+                {
+                    producer.Produce("events", new Message<Null, byte[]> { Value = value });
+                    break;
+                }
+                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(20));
+                }
+            }
+        }
+
+        producer.Flush();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static double RawConsume(string bootstrap, int messages, string group)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new KafkaConsumerSettings(bootstrap, group, "events").ToConsumerConfig()).Build();
+        var clock = Stopwatch.StartNew();
+        consumer.Subscribe("events");
+        long bytes = 0;
+        var idle = 0;
+        var seen = 0;
+        while (seen < messages)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (r is null && ++idle % 50 == 0)
+            {
+                Console.Error.WriteLine($"raw consumer: {seen:N0} of {messages:N0} after {clock.Elapsed.TotalSeconds:F0} s");
+            }
+
+            if (r is not null)
+            {
+                if (seen == 0)
+                {
+                    clock.Restart(); // steady state: the group join is not the consumer's throughput
+                }
+
+                bytes += r.Message.Value?.Length ?? 0;
+                seen++;
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        consumer.Close();
+        return bytes > 0 ? seconds : seconds;
+    }
+
+    private static double ConsumeAndLand(string bootstrap, int messages, string group)
+    {
+        var lake = Path.Combine(Path.GetTempPath(), "me3-bench-kafka-lake");
+        if (Directory.Exists(lake))
+        {
+            Directory.Delete(lake, recursive: true);
+        }
+
+        using var system = Actors.Create("bench");
+        var settings = new LakeSettings(lake).WithBatchBounds(250_000, 32L << 20, TimeSpan.FromMilliseconds(500));
+        var landed = 0L;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clock = Stopwatch.StartNew();
+        var first = true;
+        var (control, committed) = Me3Source.KafkaCommittable(new KafkaConsumerSettings(bootstrap, group, "events").WithMaxBufferedRecords(int.Parse(Environment.GetEnvironmentVariable("ME3_BUF") ?? "10000", CultureInfo.InvariantCulture)))
+            .Select(r =>
+            {
+                if (first)
+                {
+                    first = false;
+                    clock.Restart(); // steady state, as for the raw consumer
+                }
+
+                return r;
+            })
+            .Via(Me3Flow.Ingest(settings))
+            .Select(c =>
+            {
+                if (Interlocked.Add(ref landed, c.Files.Sum(f => f.Rows)) >= messages)
+                {
+                    all.TrySetResult();
+                }
+
+                return c;
+            })
+            .ToMaterialized(Me3Sink.CommitToKafka(CommitterSettings.Default), Keep.Both)
+            .Run(system.Materializer());
+        all.Task.Wait();
+        var seconds = clock.Elapsed.TotalSeconds;
+        control.DrainAndShutdownAsync(committed).Wait();
+        return seconds;
+    }
+}
