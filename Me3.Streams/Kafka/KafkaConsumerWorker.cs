@@ -11,7 +11,8 @@ namespace Me3.Streams.Kafka;
 /// batches, pauses all assigned partitions while the stage holds <see cref="KafkaConsumerSettings.MaxBufferedRecords"/>
 /// (records that still arrive are kept), and runs rebalances synchronously in librdkafka's callbacks.
 /// </summary>
-internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnership, IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The slim event never allocates a kernel handle (WaitHandle is not used); disposing it would race with the stage's late Released calls.")]
+internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnership
 {
     private const int MaxBatch = 512;
 
@@ -132,17 +133,8 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     public Task CloseAsync()
     {
         _closing = true;
-        return _closed.Task;
-    }
-
-    public void Dispose()
-    {
-        _closing = true;
         _room.Set();
-        if (_thread.IsAlive && Thread.CurrentThread != _thread)
-        {
-            _thread.Join(_settings.StopTimeout);
-        }
+        return _closed.Task;
     }
 
     private void Run()
@@ -191,7 +183,9 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
             _consumer.Close();
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException or Me3Exception or ObjectDisposedException)
+#pragma warning disable CA1031 // The thread's boundary: whatever ends the loop must reach the stream, or it would hang.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             OnFailure(e as Me3Exception ?? new Me3Exception($"Kafka consumer failed: {e.Message}", e));
         }

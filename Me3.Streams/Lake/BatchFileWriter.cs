@@ -15,7 +15,7 @@ namespace Me3.Streams.Lake;
 /// </summary>
 internal static class BatchFileWriter
 {
-    private static readonly Dictionary<TableSchema, ParquetOptions> OptionsBySchema = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TableSchema, ParquetOptions> OptionsBySchema = [];
 
     public static Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, RowGroupBounds bounds, bool fsync, CancellationToken ct) =>
         WriteAsync(batch, lake, bounds, fsync, static () => true, ct);
@@ -244,27 +244,19 @@ internal static class BatchFileWriter
         return result;
     }
 
-    private static ParquetOptions OptionsFor(TableSchema schema)
+    private static ParquetOptions OptionsFor(TableSchema schema) => OptionsBySchema.GetValue(schema, static schema =>
     {
-        lock (OptionsBySchema)
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        for (var c = 0; c < schema.Columns.Count; c++)
         {
-            if (!OptionsBySchema.TryGetValue(schema, out var options))
+            if (TableSchema.PaysToDictionaryEncode(schema.Columns[c]))
             {
-                options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
-                for (var c = 0; c < schema.Columns.Count; c++)
-                {
-                    if (TableSchema.PaysToDictionaryEncode(schema.Columns[c]))
-                    {
-                        options.ColumnEncodingHints[schema.Fields[c].Path.ToString()] = EncodingHint.Dictionary;
-                    }
-                }
-
-                OptionsBySchema[schema] = options;
+                options.ColumnEncodingHints[schema.Fields[c].Path.ToString()] = EncodingHint.Dictionary;
             }
-
-            return options;
         }
-    }
+
+        return options;
+    });
 
     private static void TryDelete(string path)
     {
