@@ -1,1 +1,21 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run();
+using Me3.Host.Apis;
+using Me3.Host.Configuration;
+using Prometheus;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMe3();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseHttpMetrics();
+if (app.Configuration.GetValue("Me3:Api:Enabled", true))
+{
+    app.MapGameApi();
+}
+
+app.MapOperationsApi();
+app.Run();
+
+/// <summary>The host's entry point; public for WebApplicationFactory tests.</summary>
+public partial class Program;

@@ -1,11 +1,20 @@
 using System.CommandLine;
 using Me3.Samples.Commands;
 
-var root = new RootCommand("Me3 Streams samples: land Mid-EVIL III game events in a Parquet lake.")
+namespace Me3.Samples;
+
+/// <summary>The command-line app: a thin shell over the library, one command per file.</summary>
+internal static class Program
 {
-    IngestCommand.Create(),
-    GenerateCommand.Create(),
-    BenchCommand.Create(),
-    KafkaCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Me3 Streams samples: land Mid-EVIL III game events in a Parquet lake.")
+        {
+            IngestCommand.Create(),
+            GenerateCommand.Create(),
+            KafkaCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
+}

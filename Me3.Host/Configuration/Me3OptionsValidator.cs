@@ -1,0 +1,35 @@
+using Me3.Streams.Lake;
+using Microsoft.Extensions.Options;
+
+namespace Me3.Host.Configuration;
+
+/// <summary>Checks the settings at start-up; each failure names the configuration key to fix.</summary>
+public sealed class Me3OptionsValidator : IValidateOptions<Me3Options>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, Me3Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        void Require(bool ok, string key, string what)
+        {
+            if (!ok)
+            {
+                errors.Add($"{Me3Options.Section}:{key} {what}");
+            }
+        }
+
+        Require(LakeIdentifier.IsValidSource(options.Kafka.Topic), "Kafka:Topic", $"'{options.Kafka.Topic}' is not a valid topic name ([A-Za-z0-9._-], not starting with '.' or '_').");
+        Require(!string.IsNullOrWhiteSpace(options.Kafka.GroupId), "Kafka:GroupId", "must not be empty.");
+        Require(!string.IsNullOrWhiteSpace(options.Lake.Path), "Lake:Path", "must not be empty.");
+        Require(options.Api.MaxParameterLength is > 0 and <= 65_536, "Api:MaxParameterLength", "must be between 1 and 65536.");
+        Require(options.Api.MaxBodyBytes is > 0 and <= 16 * 1024 * 1024, "Api:MaxBodyBytes", "must be between 1 and 16777216.");
+        Require(options.Api.PublishTimeoutSeconds is > 0 and <= 300, "Api:PublishTimeoutSeconds", "must be between 0 and 300.");
+        Require(options.Api.QueueCapacity > 0, "Api:QueueCapacity", "must be positive.");
+        Require(options.Ingest.BatchRecords > 0, "Ingest:BatchRecords", "must be positive.");
+        Require(options.Ingest.BatchMegabytes is > 0 and <= 1024, "Ingest:BatchMegabytes", "must be between 1 and 1024.");
+        Require(options.Ingest.BatchSeconds > 0, "Ingest:BatchSeconds", "must be positive.");
+        Require(options.Api.Enabled || options.Ingest.Enabled, "Api:Enabled", "and Me3:Ingest:Enabled are both false: nothing to run.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

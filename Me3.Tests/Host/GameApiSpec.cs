@@ -1,0 +1,193 @@
+using System.Net;
+using Me3.Host.Publishing;
+using Me3.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Me3.Tests.Host;
+
+public sealed class GameApiSpec : IClassFixture<SharedHost>
+{
+    private readonly HostFactory _host;
+
+    public GameApiSpec(SharedHost host) => _host = host.Factory;
+
+    private HttpClient Client()
+    {
+        var client = _host.CreateClient();
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("me3-test/1.0");
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/plain");
+        return client;
+    }
+
+    private async Task<List<object?[]>> WaitForRowsAsync(string table, string where, int count = 1)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            using (var duck = new DuckLake(_host.Temp.Lake))
+            {
+                if (duck.HasFiles(table))
+                {
+                    var rows = duck.Rows($"SELECT * FROM {duck.Table(table)} WHERE {where}");
+                    if (rows.Count >= count)
+                    {
+                        return rows;
+                    }
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no row in {table} where {where}");
+    }
+
+    [Fact]
+    public async Task A_sword_purchase_by_GET_must_answer_200_after_Kafka_acknowledged_and_land_a_row_with_the_request_headers()
+    {
+        using var client = Client();
+        var before = DateTime.UtcNow.AddSeconds(-1);
+
+        var response = await client.GetAsync("/purchase_a_sword?user_name=alice_get&sword_name=katana");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Sword Purchased!", await response.Content.ReadAsStringAsync());
+        var row = (await WaitForRowsAsync("purchases", "user_name = 'alice_get'")).Single();
+        // raw_event, timestamp, accept, host, user_agent, event_type, user_name, sword_name, event_id, partition, offset, dt
+        Assert.Equal("text/plain", row[2]);
+        Assert.Equal("localhost", row[3]);
+        Assert.Equal("me3-test/1.0", row[4]);
+        Assert.Equal("purchase_sword", row[5]);
+        Assert.Equal("katana", row[7]);
+        Assert.Matches("^[0-9a-f]{32}$", (string)row[8]!);
+        Assert.InRange(DateTime.SpecifyKind((DateTime)row[1]!, DateTimeKind.Utc), before, DateTime.UtcNow.AddSeconds(1)); // DuckDB session time zone: UTC
+    }
+
+    [Fact]
+    public async Task A_guild_join_by_POST_form_must_land_in_gjoins()
+    {
+        using var client = Client();
+        var response = await client.PostAsync("/join_guild", new FormUrlEncodedContent([new("user_name", "bob_post"), new("guild_name", "ni")]));
+
+        Assert.Equal("Guild Joined!", await response.Content.ReadAsStringAsync());
+        var row = (await WaitForRowsAsync("gjoins", "user_name = 'bob_post'")).Single();
+        Assert.Equal("ni", row[7]);
+    }
+
+    [Fact]
+    public async Task The_default_endpoint_must_land_in_other_events()
+    {
+        using var client = Client();
+        var response = await client.GetAsync("/?marker=default_marker");
+
+        Assert.Equal("This is the default response!", await response.Content.ReadAsStringAsync());
+        await WaitForRowsAsync("other_events", "raw_event LIKE '%default_marker%' AND event_type = 'default'");
+    }
+
+    [Theory]
+    [InlineData("json-body", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("long-parameter", HttpStatusCode.BadRequest)]
+    [InlineData("big-body", HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData("long-name", HttpStatusCode.BadRequest)]
+    public async Task Bad_input_must_get_a_clear_error_and_publish_nothing(string kind, HttpStatusCode expected)
+    {
+        using var client = Client();
+        var marker = "bad_" + Guid.NewGuid().ToString("N")[..8];
+        using var response = kind switch
+        {
+            "json-body" => await client.PostAsync("/join_guild", new StringContent($$"""{"user_name":"{{marker}}"}""", System.Text.Encoding.UTF8, "application/json")),
+            "long-parameter" => await client.GetAsync($"/purchase_a_sword?user_name={marker}{new string('x', 300)}"),
+            "big-body" => await client.PostAsync("/join_guild", new FormUrlEncodedContent([new("user_name", marker + new string('y', 20_000))])),
+            _ => await client.GetAsync($"/purchase_a_sword?{new string('k', 300)}={marker}"),
+        };
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+
+        // A good request afterwards lands; the bad one never does.
+        await client.GetAsync($"/purchase_a_sword?user_name=after_{marker}&sword_name=s");
+        await WaitForRowsAsync("purchases", $"user_name = 'after_{marker}'");
+        using var duck = new DuckLake(_host.Temp.Lake);
+        Assert.Empty(duck.Rows($"SELECT 1 FROM {duck.Table("purchases")} WHERE raw_event LIKE '%{marker}%' AND user_name <> 'after_{marker}'"));
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_must_answer()
+    {
+        using var client = Client();
+        Assert.Equal("ok", await client.GetStringAsync("/healthz"));
+        var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("http_requests_received_total", metrics);
+    }
+}
+
+public sealed class KafkaOutageSpec
+{
+    [Fact]
+    public async Task With_Kafka_down_requests_must_get_503_with_Retry_After_and_succeed_again_after_recovery()
+    {
+        using var host = new HostFactory(null);
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/purchase_a_sword?user_name=warm&sword_name=s")).StatusCode);
+        var kafka = host.Services.GetRequiredService<KafkaConnection>().Embedded!;
+
+        for (var b = 1; b <= kafka.Brokers; b++)
+        {
+            kafka.BrokerDown(b);
+        }
+
+        var down = await client.GetAsync("/purchase_a_sword?user_name=during_outage&sword_name=s");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("1", down.Headers.GetValues("Retry-After").Single());
+
+        for (var b = 1; b <= kafka.Brokers; b++)
+        {
+            kafka.BrokerUp(b);
+        }
+
+        HttpResponseMessage? again = null;
+        for (var attempt = 0; attempt < 20 && again?.StatusCode != HttpStatusCode.OK; attempt++)
+        {
+            again = await client.GetAsync("/purchase_a_sword?user_name=after_outage&sword_name=s");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, again!.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_must_land_in_flight_batches_before_it_exits()
+    {
+        // Batches wait up to 10 minutes: only the shutdown drain lands them before the host is gone.
+        using var lake = new TempLake();
+        var host = new HostFactory(new() { ["Me3:Ingest:BatchSeconds"] = "600" }, lake);
+        var status = host.Services.GetRequiredService<Me3.Streams.Hosting.Me3IngestionStatus>();
+        using (var client = host.CreateClient())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/purchase_a_sword?user_name=drain_{i}&sword_name=s")).StatusCode);
+            }
+        }
+
+        // Give the consumer group time to join and read them (the mock's join takes about 3 s).
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.True(status.Running);
+        Assert.Equal(0, status.RowsLanded); // nothing landed yet: the batch is still buffered
+
+        await host.DisposeAsync(); // IHost.StopAsync → CoordinatedShutdown → drain
+
+        Assert.False(status.Running);
+        using var duck = new DuckLake(lake.Lake);
+        Assert.Equal(20, duck.Count("purchases"));
+    }
+
+    [Fact]
+    public void A_bad_setting_must_stop_start_up_with_a_message_naming_the_key()
+    {
+        using var host = new HostFactory(new() { ["Me3:Kafka:Topic"] = "../bad topic" });
+        var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        Assert.Contains("Me3:Kafka:Topic", error.ToString());
+    }
+}
