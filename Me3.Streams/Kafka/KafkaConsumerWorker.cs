@@ -170,6 +170,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
                 if (batch.Count > 0)
                 {
+                    RecordLag(batch);
                     Interlocked.Add(ref _buffered, batch.Count);
                     OnRecords(batch.ToArray());
                     batch.Clear();
@@ -283,6 +284,20 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
     }
 
+    /// <summary>Lag from the watermarks librdkafka cached with its last fetch: no broker round trip.</summary>
+    private void RecordLag(List<SourceRecord> batch)
+    {
+        Me3Metrics.RecordsConsumed.Add(batch.Count);
+        foreach (var last in batch.GroupBy(r => (r.Source, r.Partition)).Select(g => g.Last()))
+        {
+            var high = _consumer.GetWatermarkOffsets(new TopicPartition(last.Source, last.Partition)).High;
+            if (high != Offset.Unset)
+            {
+                Me3Metrics.SetLag(_settings.GroupId, last.Source, last.Partition, Math.Max(0, high.Value - last.Offset - 1));
+            }
+        }
+    }
+
     private IPartitionListener[] Listeners()
     {
         lock (_listeners)
@@ -339,6 +354,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         foreach (var p in list)
         {
             _owned.TryRemove(p, out _);
+            Me3Metrics.ForgetLag(_settings.GroupId, p.Topic, p.Value);
         }
     }
 

@@ -393,7 +393,9 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                         await gate().ConfigureAwait(false);
                     }
 
+                    var started = Stopwatch.GetTimestamp();
                     var files = await BatchFileWriter.WriteAsync(write.Batch, path, bounds, fsync, canPublish, CancellationToken.None).ConfigureAwait(false);
+                    Me3Metrics.WriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("table", write.Batch.Schema.Name));
                     callback((write, files, null));
                 }
                 catch (Exception e)
