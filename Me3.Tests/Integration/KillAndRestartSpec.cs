@@ -62,7 +62,12 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output) : IDisposable
 
     private Process StartIngest(string file)
     {
-        var samples = Path.Combine(AppContext.BaseDirectory, "Me3.Samples.dll");
+        // Run the CLI from its own build output, as a user does: the test output directory resolves assemblies for the
+        // ASP.NET framework the host specs need, which the CLI does not run on.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testOutput.Parent!.Name;
+        var repository = testOutput.Parent.Parent!.Parent!.Parent!.FullName;
+        var samples = Path.Combine(repository, "Me3.Samples", "bin", configuration, testOutput.Name, "Me3.Samples.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { samples, "ingest", "--from", file, "--lake", _temp.Lake, "--batch-records", "400" })
         {
