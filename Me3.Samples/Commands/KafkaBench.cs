@@ -3,7 +3,6 @@ using System.Globalization;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
-using Me3.Samples.Generation;
 using Me3.Samples.Support;
 using Me3.Streams.Dsl;
 using Me3.Streams.Kafka;
@@ -21,7 +20,7 @@ internal static class KafkaBench
     {
         using var kafka = new EmbeddedKafka(brokers: 3);
         kafka.CreateTopic("events", partitions, replicationFactor: 1);
-        var produceSeconds = Produce(kafka.BootstrapServers, messages);
+        var produceSeconds = EventProducer.Produce(kafka.BootstrapServers, "events", messages);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"produced {messages:N0} events to {partitions} partitions in {produceSeconds:F2} s ({messages / produceSeconds:N0}/s, acks=all, idempotent)"));
         var produced = messages;
@@ -54,42 +53,6 @@ internal static class KafkaBench
         return (int)Enumerable.Range(0, partitions)
             .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition("events", p), TimeSpan.FromSeconds(10)))
             .Sum(w => w.High.Value - w.Low.Value);
-    }
-
-    private static double Produce(string bootstrap, int messages)
-    {
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
-        }).Build();
-        var generator = new GameEventGenerator(seed: 42);
-        using var buffer = new MemoryStream();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < messages; i++)
-        {
-            buffer.SetLength(0);
-            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                generator.WriteEvent(json, i);
-            }
-
-            var value = buffer.ToArray();
-            while (true)
-            {
-                try
-                {
-                    producer.Produce("events", new Message<Null, byte[]> { Value = value });
-                    break;
-                }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(20));
-                }
-            }
-        }
-
-        producer.Flush();
-        return clock.Elapsed.TotalSeconds;
     }
 
     private static double RawConsume(string bootstrap, int messages, string group)

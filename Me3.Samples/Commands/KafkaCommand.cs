@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Confluent.Kafka;
-using Me3.Samples.Generation;
+using Me3.Samples.Support;
 using Me3.Streams.Kafka;
 
 namespace Me3.Samples.Commands;
@@ -26,46 +25,13 @@ internal static class KafkaCommand
             Console.WriteLine($"bootstrap: {kafka.BootstrapServers}");
             if (r.GetValue(produce) > 0)
             {
-                await ProduceAsync(kafka.BootstrapServers, r.GetValue(topic)!, r.GetValue(produce));
+                var seconds = await Task.Run(() => EventProducer.Produce(kafka.BootstrapServers, r.GetValue(topic)!, r.GetValue(produce)), ct);
+                Console.WriteLine($"produced {r.GetValue(produce):N0} events to {r.GetValue(topic)} in {seconds:F1} s");
             }
 
             await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;
         });
         return new Command("kafka", "Development Kafka tools.") { serve };
-    }
-
-    private static async Task ProduceAsync(string bootstrap, string topic, long count)
-    {
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5,
-        }).Build();
-        var generator = new GameEventGenerator(seed: 42);
-        using var buffer = new MemoryStream();
-        for (long i = 0; i < count; i++)
-        {
-            buffer.SetLength(0);
-            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                generator.WriteEvent(json, i);
-            }
-
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, new Message<Null, byte[]> { Value = buffer.ToArray() });
-                    break;
-                }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
-        }
-
-        producer.Flush();
-        Console.WriteLine($"produced {count:N0} events to {topic}");
     }
 }
