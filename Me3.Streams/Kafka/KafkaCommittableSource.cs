@@ -36,7 +36,6 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
     {
         private readonly KafkaCommittableSource _stage;
         private readonly Queue<SourceRecord> _buffer = new();
-        private readonly HashSet<(string, int)> _revoked = [];
         private KafkaConsumerWorker? _worker;
         private bool _stopRequested;
 
@@ -89,19 +88,13 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
 
         private void Enqueue(IReadOnlyList<SourceRecord> records)
         {
-            var kept = 0;
+            // Records of a partition revoked later are removed by Drop; any that still reach the lake writer are
+            // dropped there.
             foreach (var r in records)
             {
-                if (_revoked.Count > 0 && _revoked.Contains((r.Source, r.Partition)))
-                {
-                    continue; // fetched before the revocation; its new owner reads it
-                }
-
                 _buffer.Enqueue(r);
-                kept++;
             }
 
-            Release(records.Count - kept);
             Deliver();
         }
 

@@ -93,7 +93,6 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
         private readonly Write?[] _writing;
         private readonly long[] _skipped;
         private readonly Dictionary<(string, int), PartitionState> _partitions = [];
-        private readonly HashSet<string> _recoveredSources = new(StringComparer.Ordinal);
         private readonly Dictionary<string, IReadOnlyDictionary<string, Dictionary<int, long>>> _loaded = new(StringComparer.Ordinal);
         private readonly long _maxBatchAgeTicks;
         private readonly Action<(Write Write, IReadOnlyList<LandedFile>? Files, Exception? Error)> _onWriteDone;
@@ -267,7 +266,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
 
             if (!_partitions.TryGetValue((r.Source, r.Partition), out var state))
             {
-                if (_recoveredSources.Add(r.Source) || _staleSources.Remove(r.Source))
+                if (!_loaded.ContainsKey(r.Source) || _staleSources.Remove(r.Source))
                 {
                     LoadWatermarks(r.Source, r.Committer as IPartitionOwnership);
                 }
@@ -278,12 +277,10 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                     Committed = r.Offset,
                 };
                 _partitions[(r.Source, r.Partition)] = state;
-                if (_loaded.TryGetValue(r.Source, out var marks))
+                var marks = _loaded[r.Source];
+                for (var t = 0; t < _batches.Length; t++)
                 {
-                    for (var t = 0; t < _batches.Length; t++)
-                    {
-                        state.Watermarks[t] = marks[_layout.Tables[t].Name].GetValueOrDefault(r.Partition, -1);
-                    }
+                    state.Watermarks[t] = marks[_layout.Tables[t].Name].GetValueOrDefault(r.Partition, -1);
                 }
             }
 
@@ -470,12 +467,16 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
             foreach (var key in partitions)
             {
                 _revoked.Remove(key);
-                if (_partitions.Remove(key, out var state) && ReferenceEquals(state, _last))
-                {
-                    _last = null;
-                }
-
+                Forget(key);
                 _staleSources.Add(key.Source);
+            }
+        }
+
+        private void Forget((string Source, int Partition) key)
+        {
+            if (_partitions.Remove(key, out var state) && ReferenceEquals(state, _last))
+            {
+                _last = null;
             }
         }
 
@@ -518,11 +519,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedEvent, LakeC
                     .ToArray();
                 foreach (var p in states)
                 {
-                    _partitions.Remove((p.Source, p.Partition));
-                    if (ReferenceEquals(p, _last))
-                    {
-                        _last = null;
-                    }
+                    Forget((p.Source, p.Partition));
                 }
 
                 done.TrySetResult(offsets);
