@@ -51,7 +51,6 @@ public static class Me3HostExtensions
             status.Checkpoint += Observe;
             var lake = new LakeSettings(options.Lake.Path).WithBatchBounds(
                 options.Ingest.BatchRecords, (long)options.Ingest.BatchMegabytes << 20, TimeSpan.FromSeconds(options.Ingest.BatchSeconds));
-            lake = lake.WithMaxBufferedBytes(Math.Max(lake.MaxBufferedBytes, lake.MaxBatchBytes));
             akka.WithMe3Ingestion(new KafkaConsumerSettings(kafka.BootstrapServers, options.Kafka.GroupId, options.Kafka.Topic), lake, status);
         });
         return builder;

@@ -59,7 +59,6 @@ internal static class IngestCommand
                 throw new Me3Exception($"Input file '{file.FullName}' does not exist.", file: file.FullName);
             }
 
-            settings = settings.WithMaxBufferedBytes(Math.Max(settings.MaxBufferedBytes, settings.MaxBatchBytes));
             settings.Validate();
             LakeCheck.RequireWritable(settings.Path);
             using var system = Actors.Create("me3-ingest");

@@ -56,13 +56,20 @@ public sealed record LakeSettings
         return this with { Routing = routing };
     }
 
-    /// <summary>Returns a copy with other micro-batch bounds.</summary>
+    /// <summary>Returns a copy with other micro-batch bounds; <see cref="MaxBufferedBytes"/> is raised to hold at least
+    /// one batch when <paramref name="maxBytes"/> passes it.</summary>
     /// <param name="maxRecords">Records per batch.</param>
     /// <param name="maxBytes">Event JSON bytes per batch.</param>
     /// <param name="maxInterval">Longest wait of a buffered record.</param>
     /// <returns>The new settings.</returns>
     public LakeSettings WithBatchBounds(int maxRecords, long maxBytes, TimeSpan maxInterval) =>
-        this with { MaxBatchRecords = maxRecords, MaxBatchBytes = maxBytes, MaxBatchInterval = maxInterval };
+        this with
+        {
+            MaxBatchRecords = maxRecords,
+            MaxBatchBytes = maxBytes,
+            MaxBatchInterval = maxInterval,
+            MaxBufferedBytes = Math.Max(MaxBufferedBytes, maxBytes),
+        };
 
     /// <summary>Returns a copy with another memory bound.</summary>
     /// <param name="maxBufferedBytes">Event JSON bytes held across all tables.</param>
