@@ -83,19 +83,32 @@ public sealed record KafkaConsumerSettings
     /// <param name="name">The property name.</param>
     /// <param name="value">Its value.</param>
     /// <returns>The new settings.</returns>
-    public KafkaConsumerSettings WithProperty(string name, string value) =>
-        this with { Properties = new Dictionary<string, string>(Properties) { [name] = value } };
+    /// <exception cref="Me3Exception">The property contradicts a setting exactly-once rests on
+    /// (<c>enable.auto.commit</c>, <c>enable.auto.offset.store</c>, <c>group.id</c>).</exception>
+    public KafkaConsumerSettings WithProperty(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(value);
+        RequireCompatible(name, value);
+        return this with { Properties = new Dictionary<string, string>(Properties) { [name] = value } };
+    }
 
-    /// <summary>The Confluent.Kafka configuration these settings stand for.</summary>
+    /// <summary>
+    /// The Confluent.Kafka configuration these settings stand for. Raw properties are applied first; the settings
+    /// exactly-once rests on (no auto-commit, no auto offset store, the group id) are applied after them.
+    /// </summary>
     /// <returns>A new configuration.</returns>
+    /// <exception cref="Me3Exception">A raw property contradicts a setting exactly-once rests on.</exception>
     public ConsumerConfig ToConsumerConfig()
     {
+        foreach (var (name, value) in Properties)
+        {
+            RequireCompatible(name, value);
+        }
+
         var config = new ConsumerConfig
         {
             BootstrapServers = BootstrapServers,
-            GroupId = GroupId,
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
             SessionTimeoutMs = 10_000,
@@ -106,6 +119,37 @@ public sealed record KafkaConsumerSettings
             config.Set(name, value);
         }
 
+        // Forced last: offsets are committed only by the committer, once the lake holds the records.
+        config.GroupId = GroupId;
+        config.EnableAutoCommit = false;
+        config.EnableAutoOffsetStore = false;
         return config;
+    }
+
+    /// <summary>Raw properties that would break exactly-once (or bypass the settings that name them).</summary>
+    private static readonly Dictionary<string, string?> Forced = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["enable.auto.commit"] = "false",
+        ["enable.auto.offset.store"] = "false",
+        ["group.id"] = null,
+    };
+
+    private static void RequireCompatible(string name, string value)
+    {
+        if (!Forced.TryGetValue(name.Trim(), out var allowed))
+        {
+            return;
+        }
+
+        if (allowed is null)
+        {
+            throw new Me3Exception($"Kafka consumer property '{name}' cannot be set as a raw property; use the settings' GroupId.");
+        }
+
+        if (!string.Equals(value.Trim(), allowed, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new Me3Exception(
+                $"Kafka consumer property '{name}={value}' would break exactly-once: offsets are committed only after the lake holds the records, so it must be '{allowed}'.");
+        }
     }
 }
