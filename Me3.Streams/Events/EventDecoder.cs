@@ -93,6 +93,12 @@ public sealed class EventDecoder
         {
             return DeadLetter(record, new FieldValue[fields.Length], $"Malformed JSON: {e.Message}");
         }
+#pragma warning disable CA1031 // The decoder's contract: no record may stop the stream. Anything unforeseen is a dead letter with its reason.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return DeadLetter(record, new FieldValue[fields.Length], $"Undecodable record ({e.GetType().Name}): {e.Message}");
+        }
 
         var table = Route(bytes, fields);
         var ts = timestamp ?? TimestampParser.TruncateToMs(record.Timestamp.ToUniversalTime());
@@ -105,7 +111,7 @@ public sealed class EventDecoder
         var length = 0;
         if (reader.ValueIsEscaped)
         {
-            var text = reader.GetString()!;
+            var text = JsonUnescaper.ToText(reader.ValueSpan);
             if (text.Length > MaxFieldNameChars)
             {
                 isTimestamp = false;
@@ -160,7 +166,7 @@ public sealed class EventDecoder
         {
             case JsonTokenType.String:
                 return reader.ValueIsEscaped
-                    ? FieldValue.Unescaped(reader.GetString()!)
+                    ? FieldValue.Unescaped(JsonUnescaper.ToText(reader.ValueSpan))
                     : FieldValue.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
             case JsonTokenType.Null:
                 return FieldValue.Missing;
@@ -181,7 +187,7 @@ public sealed class EventDecoder
             case JsonTokenType.String when !reader.ValueIsEscaped:
                 return TimestampParser.TryParseText(reader.ValueSpan, out var t) ? t : null;
             case JsonTokenType.String:
-                return TimestampParser.TryParseText(reader.GetString().AsSpan(), out var e) ? e : null;
+                return TimestampParser.TryParseText(JsonUnescaper.ToText(reader.ValueSpan).AsSpan(), out var e) ? e : null;
             case JsonTokenType.Number:
                 return TimestampParser.TryParseNumber(reader.ValueSpan, out var n) ? n : null;
             default:

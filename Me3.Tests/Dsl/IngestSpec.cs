@@ -49,6 +49,26 @@ public sealed class IngestSpec : LakeSpec
     }
 
     [Fact]
+    public async Task A_poison_event_with_a_lone_surrogate_escape_must_land_and_not_stop_the_stream()
+    {
+        var file = Temp.WriteLines("poison.jsonl",
+        [
+            """{"event_type":"purchase_sword","user_name":"\ud800"}""",
+            Records.Purchase("alice", "katana"),
+            """{"event_type":"join_guild","guild_\udc00":"x","guild_name":"\ud83d","timestamp":"\ud800"}""",
+        ]);
+
+        var summary = await IngestAsync(Me3Source.JsonLines(file), Settings());
+
+        Assert.Equal(3, summary.RowsLanded);
+        using var duck = new DuckLake(Temp.Lake);
+        Assert.Equal(["\uFFFD", "alice"], duck.Rows($"SELECT user_name FROM {duck.Table("purchases")} ORDER BY kafka_offset").Select(r => (string)r[0]!));
+        Assert.Equal("\uFFFD", duck.Scalar<string>($"SELECT guild_name FROM {duck.Table("gjoins")}"));
+        Assert.Equal("""{"event_type":"purchase_sword","user_name":"\ud800"}""", duck.Scalar<string>($"SELECT raw_event FROM {duck.Table("purchases")} WHERE kafka_offset = 0"));
+        await this.AssertAllStagesStoppedAsync(Materializer);
+    }
+
+    [Fact]
     public async Task Landed_tables_must_have_the_documented_schema_for_an_independent_reader()
     {
         var file = Temp.WriteLines("events.jsonl", HostileLines());
