@@ -3,6 +3,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Me3.Streams.Events;
 using Me3.Streams.Lake;
+using Me3.Streams.Routing;
 using Me3.Streams.Settings;
 
 namespace Me3.Streams.Dsl;

@@ -1,4 +1,4 @@
-using Me3.Streams.Lake;
+using Me3.Streams.Routing;
 
 namespace Me3.Streams.Events;
 

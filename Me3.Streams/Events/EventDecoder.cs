@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Me3.Streams.Lake;
+using Me3.Streams.Routing;
 
 namespace Me3.Streams.Events;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Me3.Streams.Routing;
 using Parquet;
-using Parquet.Schema;
 
 namespace Me3.Streams.Lake;
 
@@ -164,7 +164,7 @@ internal static class BatchFileWriter
         var offsets = Gather(batch.Offsets, rows);
 
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
-        await using (var writer = await ParquetWriter.CreateAsync(schema.ParquetSchema, new SynchronousWriteStream(file), OptionsFor(schema), cancellationToken: ct).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(ParquetNetSchema.For(schema), new SynchronousWriteStream(file), OptionsFor(schema), cancellationToken: ct).ConfigureAwait(false))
         {
             writer.CustomMetadata = new Dictionary<string, string>
             {
@@ -179,7 +179,7 @@ internal static class BatchFileWriter
                 using var rowGroup = writer.CreateRowGroup();
                 for (var c = 0; c < schema.Columns.Count; c++)
                 {
-                    var field = schema.Fields[c];
+                    var field = ParquetNetSchema.Field(schema, c);
                     switch (schema.Columns[c].Role)
                     {
                         case ColumnRole.Timestamp:
@@ -251,7 +251,7 @@ internal static class BatchFileWriter
         {
             if (TableSchema.PaysToDictionaryEncode(schema.Columns[c]))
             {
-                options.ColumnEncodingHints[schema.Fields[c].Path.ToString()] = EncodingHint.Dictionary;
+                options.ColumnEncodingHints[ParquetNetSchema.Field(schema, c).Path.ToString()] = EncodingHint.Dictionary;
             }
         }
 

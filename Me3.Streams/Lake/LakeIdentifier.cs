@@ -1,4 +1,5 @@
 using System.Buffers;
+using Me3.Streams.Routing;
 
 namespace Me3.Streams.Lake;
 
@@ -14,35 +15,13 @@ public static class LakeIdentifier
     /// <summary>True when <paramref name="name"/> is a table or column name: <c>[a-z][a-z0-9_]*</c>, at most 64 characters.</summary>
     /// <param name="name">The name to check.</param>
     /// <returns>Whether it is valid.</returns>
-    public static bool IsValidTableOrColumn(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > 64 || name[0] is < 'a' or > 'z')
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValidTableOrColumn(string? name) => TableSchema.IsValidName(name);
 
     /// <summary>Throws unless <paramref name="name"/> is a valid table or column name.</summary>
     /// <param name="name">The name to check.</param>
     /// <param name="what">What the name is for, for the message.</param>
     /// <exception cref="Me3Exception">The name is not <c>[a-z][a-z0-9_]*</c>.</exception>
-    public static void RequireTableOrColumn(string? name, string what)
-    {
-        if (!IsValidTableOrColumn(name))
-        {
-            throw new Me3Exception($"{what} '{name}' is not a valid identifier: use [a-z][a-z0-9_]*, at most 64 characters.");
-        }
-    }
+    public static void RequireTableOrColumn(string? name, string what) => TableSchema.RequireName(name, what);
 
     /// <summary>
     /// True when <paramref name="name"/> is a valid source name (a Kafka topic name, or a file's source name):

@@ -4,6 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Stage;
 using Akka.Streams.Supervision;
 using Me3.Streams.Events;
+using Me3.Streams.Routing;
 using Me3.Streams.Settings;
 
 namespace Me3.Streams.Lake;

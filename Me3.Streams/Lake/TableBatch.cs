@@ -1,5 +1,6 @@
 using System.Text;
 using Me3.Streams.Events;
+using Me3.Streams.Routing;
 
 namespace Me3.Streams.Lake;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Me3.Streams.Events;
 using Me3.Streams.Lake;
+using Me3.Streams.Routing;
 using Me3.Streams.Settings;
 using Me3.Tests.Support;
 using Xunit;

@@ -1,5 +1,6 @@
 using Me3.Streams.Events;
 using Me3.Streams.Lake;
+using Me3.Streams.Routing;
 using Me3.Streams.Settings;
 using Me3.Tests.Support;
 using Xunit;

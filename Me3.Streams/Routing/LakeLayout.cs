@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Me3.Streams.Settings;
 
-namespace Me3.Streams.Lake;
+namespace Me3.Streams.Routing;
 
 /// <summary>
 /// The tables that one routing configuration lands events in, compiled for fast decoding: every table's schema,

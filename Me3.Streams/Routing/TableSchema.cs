@@ -1,6 +1,4 @@
-using Parquet.Schema;
-
-namespace Me3.Streams.Lake;
+namespace Me3.Streams.Routing;
 
 /// <summary>What fills a lake column.</summary>
 public enum ColumnRole
@@ -40,7 +38,8 @@ public sealed record LakeColumn(string Name, ColumnRole Role)
 }
 
 /// <summary>
-/// A lake table: its name and columns, and the Parquet schema its files are written with.
+/// A lake table: its name and its columns, in file order. How the columns are encoded in Parquet is the lake
+/// writer's business (see docs/exactly-once.md for the layout).
 /// </summary>
 public sealed class TableSchema
 {
@@ -58,8 +57,6 @@ public sealed class TableSchema
         Name = name;
         IsDeadLetters = isDeadLetters;
         Columns = columns;
-        Fields = columns.Select(ToParquetField).ToArray();
-        ParquetSchema = new ParquetSchema(Fields);
     }
 
     /// <summary>The table name, also its directory under the lake root.</summary>
@@ -71,10 +68,6 @@ public sealed class TableSchema
     /// <summary>The columns, in file order.</summary>
     public IReadOnlyList<LakeColumn> Columns { get; }
 
-    internal DataField[] Fields { get; }
-
-    internal ParquetSchema ParquetSchema { get; }
-
     /// <summary>
     /// An event table: <c>raw_event, timestamp</c>, then the event columns, then <c>kafka_partition, kafka_offset</c>.
     /// </summary>
@@ -85,11 +78,11 @@ public sealed class TableSchema
     public static TableSchema ForEvents(string name, IReadOnlyList<string> eventColumns)
     {
         ArgumentNullException.ThrowIfNull(eventColumns);
-        LakeIdentifier.RequireTableOrColumn(name, "Table name");
+        RequireName(name, "Table name");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in eventColumns)
         {
-            LakeIdentifier.RequireTableOrColumn(column, $"Column name of table '{name}'");
+            RequireName(column, $"Column name of table '{name}'");
             if (ReservedColumns.Contains(column))
             {
                 throw new Me3Exception($"Column '{column}' of table '{name}' is reserved; it is filled by the pipeline.");
@@ -118,7 +111,7 @@ public sealed class TableSchema
     /// <exception cref="Me3Exception">The name is not a valid identifier.</exception>
     public static TableSchema ForDeadLetters(string name)
     {
-        LakeIdentifier.RequireTableOrColumn(name, "Table name");
+        RequireName(name, "Table name");
         return new TableSchema(name, isDeadLetters: true,
         [
             new("raw_event", ColumnRole.RawEvent),
@@ -132,12 +125,36 @@ public sealed class TableSchema
     internal static bool PaysToDictionaryEncode(LakeColumn column) =>
         column.Role == ColumnRole.EventField && !NonDictionaryColumns.Contains(column.Name);
 
-    private static DataField ToParquetField(LakeColumn column) => column.Role switch
+    /// <summary>True when <paramref name="name"/> is a table or column name: <c>[a-z][a-z0-9_]*</c>, at most 64 characters.</summary>
+    /// <param name="name">The name to check.</param>
+    /// <returns>Whether it is valid.</returns>
+    public static bool IsValidName(string? name)
     {
-        ColumnRole.Timestamp => new DateTimeDataField(
-            column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: false),
-        ColumnRole.KafkaPartition => new DataField<int>(column.Name),
-        ColumnRole.KafkaOffset => new DataField<long>(column.Name),
-        _ => new DataField<string>(column.Name, nullable: true),
-    };
+        if (string.IsNullOrEmpty(name) || name.Length > 64 || name[0] is < 'a' or > 'z')
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Throws unless <paramref name="name"/> is a valid table or column name.</summary>
+    /// <param name="name">The name to check.</param>
+    /// <param name="what">What the name is for, for the message.</param>
+    /// <exception cref="Me3Exception">The name is not <c>[a-z][a-z0-9_]*</c>.</exception>
+    public static void RequireName(string? name, string what)
+    {
+        if (!IsValidName(name))
+        {
+            throw new Me3Exception($"{what} '{name}' is not a valid identifier: use [a-z][a-z0-9_]*, at most 64 characters.");
+        }
+    }
 }
