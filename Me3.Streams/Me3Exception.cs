@@ -4,7 +4,7 @@ namespace Me3.Streams;
 /// The one exception type Me3.Streams throws for its own failures. It carries the context a user needs to
 /// find the problem: the source (topic or file), partition, offset and lake file involved, where known.
 /// </summary>
-public sealed class Me3Exception : Exception
+public class Me3Exception : Exception
 {
     /// <summary>Creates an exception with a message and optional context.</summary>
     /// <param name="message">What went wrong, in words a user can act on.</param>
