@@ -1,4 +1,5 @@
 using Me3.Streams.Lake;
+using Me3.Streams.Routing;
 using Me3.Streams.Settings;
 
 namespace Me3.Streams.Query;
