@@ -15,6 +15,7 @@ if (app.Configuration.GetValue("Me3:Api:Enabled", true))
 }
 
 app.MapOperationsApi();
+app.MapAnalyticsApi();
 app.Run();
 
 /// <summary>The host's entry point; public for WebApplicationFactory tests.</summary>

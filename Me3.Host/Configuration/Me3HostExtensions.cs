@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Me3.Host.Analytics;
 using Me3.Host.Publishing;
 using Me3.Streams.Hosting;
 using Me3.Streams.Settings;
@@ -29,6 +30,7 @@ public static class Me3HostExtensions
         builder.Services.AddSingleton<KafkaConnection>();
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<Me3IngestionStatus>();
+        builder.Services.AddMe3Analytics();
         var maxBody = builder.Configuration.GetValue($"{Me3Options.Section}:Api:MaxBodyBytes", new ApiOptions().MaxBodyBytes);
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -17,6 +17,9 @@ public sealed class Me3Options
 
     /// <summary>The ingestion service.</summary>
     public IngestOptions Ingest { get; set; } = new();
+
+    /// <summary>The analytics surface (answers, SQL, dashboard).</summary>
+    public AnalyticsOptions Analytics { get; set; } = new();
 }
 
 /// <summary><c>Me3:Kafka</c>.</summary>
