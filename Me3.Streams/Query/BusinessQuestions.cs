@@ -60,12 +60,12 @@ public sealed class BusinessQuestions
         var byAgent = purchases.Rows.Concat(joins.Rows)
             .GroupBy(r => r.Value)
             .Select(g => new CountedValue(g.Key, g.Sum(r => r.Count)))
-            .OrderByDescending(r => r.Count).ThenBy(r => r.Value, StringComparer.Ordinal)
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Value is null).ThenBy(r => r.Value, StringComparer.Ordinal)
             .ToArray();
         var byPlatform = byAgent
             .GroupBy(r => PlatformOf(r.Value))
             .Select(g => new CountedValue(g.Key, g.Sum(r => r.Count)))
-            .OrderByDescending(r => r.Count).ThenBy(r => r.Value, StringComparer.Ordinal)
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Value is null).ThenBy(r => r.Value, StringComparer.Ordinal)
             .ToArray();
         return new PlatformSplit(PurchasesByUserAgentSql, GuildJoinsByUserAgentSql, byAgent, byPlatform);
     }
@@ -143,7 +143,7 @@ public sealed class BusinessQuestions
     {
         var counts = await CountsAsync(sql, cancellationToken).ConfigureAwait(false);
         // Equal counts in a stable order (by value), so that ties read the same on every engine and run.
-        return new Ranking(sql, [.. counts.Rows.OrderByDescending(r => r.Count).ThenBy(r => r.Value, StringComparer.Ordinal)], counts.Truncated);
+        return new Ranking(sql, [.. counts.Rows.OrderByDescending(r => r.Count).ThenBy(r => r.Value is null).ThenBy(r => r.Value, StringComparer.Ordinal)], counts.Truncated);
     }
 
     /// <summary>Runs a <c>count, value</c> query.</summary>
