@@ -30,6 +30,12 @@ public static class OperationsApi
             return TypedResults.Problem($"The ingestion is not running{(ingestion.Failure is { } f ? ": " + f.Message : "")}.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        // The embedded broker keeps events only in this process: accept them only once the ingestion reads them.
+        if (options.Value.Ingest.Enabled && kafka.Embedded is not null && ingestion.Control?.Assignment.Count is null or 0)
+        {
+            return TypedResults.Problem("The ingestion has not joined its consumer group yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         try
         {
             using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();

@@ -32,6 +32,10 @@ public static class Me3HostExtensions
         builder.Services.AddSingleton<Me3IngestionStatus>();
         builder.Services.AddMe3Analytics();
         var maxBody = builder.Configuration.GetValue($"{Me3Options.Section}:Api:MaxBodyBytes", new ApiOptions().MaxBodyBytes);
+        var stopSeconds = builder.Configuration.GetValue($"{Me3Options.Section}:Ingest:StopTimeoutSeconds", new IngestOptions().StopTimeoutSeconds);
+
+        // The host waits for the ingestion's drain (bounded by its stop timeout) before it gives up on it.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(stopSeconds, 0, 3600) + 10));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = maxBody;
@@ -42,7 +46,9 @@ public static class Me3HostExtensions
         builder.Services.AddAkka("me3", (akka, services) =>
         {
             var options = services.GetRequiredService<IOptions<Me3Options>>().Value;
-            akka.AddHocon("akka.loglevel = INFO\nakka.stdout-loglevel = WARNING", HoconAddMode.Prepend);
+            // The generic host owns the process lifetime: on SIGTERM it stops the API first, then the actor system, whose
+            // drain must not race it from a second, CLR-exit trigger.
+            akka.AddHocon("akka.loglevel = INFO\nakka.stdout-loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
             if (!options.Ingest.Enabled)
             {
                 return;
@@ -53,7 +59,11 @@ public static class Me3HostExtensions
             status.Checkpoint += Observe;
             var lake = new LakeSettings(options.Lake.Path).WithBatchBounds(
                 options.Ingest.BatchRecords, (long)options.Ingest.BatchMegabytes << 20, TimeSpan.FromSeconds(options.Ingest.BatchSeconds));
-            akka.WithMe3Ingestion(new KafkaConsumerSettings(kafka.BootstrapServers, options.Kafka.GroupId, options.Kafka.Topic), lake, status);
+            var consumer = new KafkaConsumerSettings(kafka.BootstrapServers, options.Kafka.GroupId, options.Kafka.Topic)
+                .WithStopTimeout(TimeSpan.FromSeconds(options.Ingest.StopTimeoutSeconds));
+
+            // The embedded broker's data dies with the process: a stop first lands everything it acknowledged.
+            akka.WithMe3Ingestion(new Me3IngestionSettings(consumer, lake).WithCatchUpBeforeStop(kafka.Embedded is not null), status);
         });
         return builder;
     }

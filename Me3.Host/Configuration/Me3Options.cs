@@ -75,4 +75,7 @@ public sealed class IngestOptions
 
     /// <summary>Longest wait of a buffered record, in seconds.</summary>
     public double BatchSeconds { get; set; } = 30;
+
+    /// <summary>The longest a stop may take to land and commit what is in flight, in seconds.</summary>
+    public double StopTimeoutSeconds { get; set; } = 30;
 }

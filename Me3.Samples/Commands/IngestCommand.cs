@@ -105,7 +105,7 @@ internal static class IngestCommand
             if (!committed.IsCompleted)
             {
                 Console.WriteLine("stopping: landing and committing what is in flight …");
-                await control.DrainAndShutdownAsync(committed).ConfigureAwait(false);
+                await control.DrainAndShutdownAsync(committed, CancellationToken.None).ConfigureAwait(false);
             }
 
             await committed.ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -5,7 +6,6 @@ using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Me3.Streams.Dsl;
-using Me3.Streams.Settings;
 
 namespace Me3.Streams.Hosting;
 
@@ -13,38 +13,40 @@ namespace Me3.Streams.Hosting;
 public static class Me3IngestionExtensions
 {
     /// <summary>
-    /// Runs <c>Kafka → decode → route → micro-batch → Parquet → commit</c> when the actor system starts, and drains it
-    /// in coordinated shutdown's service-unbind phase (SIGTERM, host stop): stop consuming, land and commit the
-    /// in-flight batches, close the consumer, within <see cref="KafkaConsumerSettings.StopTimeout"/>.
+    /// Runs <c>Kafka → decode → route → micro-batch → Parquet → commit</c> when the actor system starts, and stops it
+    /// in coordinated shutdown's service-unbind phase (SIGTERM, host stop): optionally catch up with the topic
+    /// (<see cref="Me3IngestionSettings.CatchUpBeforeStop"/>), then stop consuming, land and commit the in-flight
+    /// batches and close the consumer, all within the consumer's <see cref="Settings.KafkaConsumerSettings.StopTimeout"/>.
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
-    /// <param name="consumer">The Kafka consumer settings.</param>
-    /// <param name="lake">The lake settings.</param>
+    /// <param name="settings">What to run.</param>
     /// <param name="status">Receives the running state (for readiness and metrics); optional.</param>
-    /// <param name="committer">Commit batching; default <see cref="CommitterSettings.Default"/>.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="Me3Exception">The lake settings are invalid.</exception>
     public static AkkaConfigurationBuilder WithMe3Ingestion(
         this AkkaConfigurationBuilder builder,
-        KafkaConsumerSettings consumer,
-        LakeSettings lake,
-        Me3IngestionStatus? status = null,
-        CommitterSettings? committer = null)
+        Me3IngestionSettings settings,
+        Me3IngestionStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(consumer);
-        ArgumentNullException.ThrowIfNull(lake);
-        lake.Validate();
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Lake.Validate();
         status ??= new Me3IngestionStatus();
+        var stopTimeout = settings.Consumer.StopTimeout;
+
+        // The phase's default (5 s) would abandon the drain half way; give it the whole stop timeout.
+        var phaseSeconds = Math.Ceiling((stopTimeout + TimeSpan.FromSeconds(5)).TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        builder.AddHocon($"akka.coordinated-shutdown.phases.service-unbind.timeout = {phaseSeconds}s", HoconAddMode.Prepend);
         return builder.AddStartup((system, _) =>
         {
-            var (control, committed) = Me3Source.KafkaCommittable(consumer)
-                .Via(Me3Flow.Ingest(lake))
+            var (control, committed) = Me3Source.KafkaCommittable(settings.Consumer)
+                .Via(Me3Flow.Ingest(settings.Lake))
                 .Select(checkpoint =>
                 {
                     status.Record(checkpoint);
                     return checkpoint;
                 })
-                .ToMaterialized(Me3Sink.CommitToKafka(committer ?? CommitterSettings.Default), Keep.Both)
+                .ToMaterialized(Me3Sink.CommitToKafka(settings.Committer), Keep.Both)
                 .Run(system.Materializer());
             status.Control = control;
             status.Running = true;
@@ -60,7 +62,24 @@ public static class Me3IngestionExtensions
 
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "me3-ingestion-drain", async () =>
             {
-                await control.DrainAndShutdownAsync(committed).ConfigureAwait(false);
+                using var deadline = new CancellationTokenSource(stopTimeout);
+                if (settings.CatchUpBeforeStop && !committed.IsCompleted)
+                {
+                    try
+                    {
+                        await control.CatchUpAsync(deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        system.Log.Warning("Me3 ingestion did not read to the end of its topics within {0}; what it did not land is read again on the next start", stopTimeout);
+                    }
+                    catch (Me3Exception e)
+                    {
+                        system.Log.Warning(e, "Me3 ingestion could not catch up before stopping");
+                    }
+                }
+
+                await control.DrainAndShutdownAsync(committed, deadline.Token).ConfigureAwait(false);
                 return Done.Instance;
             });
         });

@@ -61,15 +61,16 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
                 _buffer.Clear();
                 CompleteStage();
             });
-            Control.Bind(onStop);
             try
             {
                 _worker = new KafkaConsumerWorker(_stage._settings, onRecords, onRevoked, onFailure);
-                Control.Worker = _worker;
                 _worker.Start();
+                Control.Started(onStop, _worker);
             }
             catch (Exception e) when (e is Confluent.Kafka.KafkaException or ArgumentException)
             {
+                _worker = null;
+                Control.Started(onStop, null);
                 FailStage(new Me3Exception($"Cannot start the Kafka consumer for {string.Join(", ", _stage._settings.Topics)} at {_stage._settings.BootstrapServers}: {e.Message}", e));
             }
         }
@@ -133,30 +134,58 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
     private sealed class KafkaControl : IKafkaControl
     {
         private readonly TaskCompletionSource _sourceStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Materialization hands out the control before the stage's PreStart has run: calls wait for it.
+        private readonly TaskCompletionSource<KafkaConsumerWorker?> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Action? _stop;
 
-        public KafkaConsumerWorker? Worker { get; set; }
+        public Task Stopped => _started.Task.IsCompletedSuccessfully && _started.Task.Result is { } worker
+            ? worker.Closed
+            : AfterStartAsync(w => w?.Closed ?? _sourceStopped.Task);
 
-        public Task Stopped => Worker?.Closed ?? _sourceStopped.Task;
+        public IReadOnlyCollection<Confluent.Kafka.TopicPartition> Assignment =>
+            _started.Task.IsCompletedSuccessfully && _started.Task.Result is { } worker ? worker.Assignment : [];
 
-        public void Bind(Action stop) => _stop = stop;
-
-        public void SourceStopped() => _sourceStopped.TrySetResult();
-
-        public Task StopAsync()
+        public void Started(Action stop, KafkaConsumerWorker? worker)
         {
-            _stop?.Invoke();
-            return _sourceStopped.Task;
+            _stop = stop;
+            _started.TrySetResult(worker);
         }
 
-        public Task ShutdownAsync() => Worker?.CloseAsync() ?? Task.CompletedTask;
+        public void SourceStopped()
+        {
+            _started.TrySetResult(null);
+            _sourceStopped.TrySetResult();
+        }
 
-        public async Task DrainAndShutdownAsync(Task streamCompletion)
+        public async Task StopAsync()
+        {
+            await _started.Task.ConfigureAwait(false);
+            _stop?.Invoke();
+            await _sourceStopped.Task.ConfigureAwait(false);
+        }
+
+        public Task ShutdownAsync() => AfterStartAsync(w => w?.CloseAsync() ?? Task.CompletedTask);
+
+        public Task CatchUpAsync(CancellationToken cancellationToken) =>
+            AfterStartAsync(w => w is null
+                ? Task.FromException(new Me3Exception("The Kafka source has stopped; it cannot catch up."))
+                : w.CatchUpAsync(cancellationToken));
+
+        public async Task DrainAndShutdownAsync(Task streamCompletion, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(streamCompletion);
-            await StopAsync().ConfigureAwait(false);
-            await Task.WhenAny(streamCompletion, Task.Delay(Worker?.StopTimeout ?? TimeSpan.Zero)).ConfigureAwait(false);
-            await ShutdownAsync().ConfigureAwait(false);
+            var worker = await _started.Task.ConfigureAwait(false);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(worker?.StopTimeout ?? TimeSpan.Zero);
+            var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var onExpiry = deadline.Token.Register(() => expired.TrySetResult());
+            await Task.WhenAny(StopAsync(), expired.Task).ConfigureAwait(false);
+            await Task.WhenAny(streamCompletion, expired.Task).ConfigureAwait(false);
+            await Task.WhenAny(ShutdownAsync(), expired.Task).ConfigureAwait(false);
         }
+
+        private async Task AfterStartAsync(Func<KafkaConsumerWorker?, Task> action) =>
+            await action(await _started.Task.ConfigureAwait(false)).ConfigureAwait(false);
     }
 }

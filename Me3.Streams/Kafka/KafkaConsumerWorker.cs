@@ -29,6 +29,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private int _failures;
     private volatile bool _closing;
     private bool _paused;
+    private CatchUp? _catchUp;
 
     public KafkaConsumerWorker(
         KafkaConsumerSettings settings,
@@ -81,6 +82,29 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     }
 
     public bool Owns(string source, int partition) => _owned.ContainsKey((source, partition));
+
+    /// <summary>The partitions assigned to this consumer now.</summary>
+    public IReadOnlyCollection<TopicPartition> Assignment => [.. _owned.Keys.Select(k => new TopicPartition(k.Item1, k.Item2))];
+
+    /// <summary>
+    /// Completes when every record the subscribed topics held when this was called has been read and handed on by
+    /// the stage (emitted), in every partition of those topics: what the group had committed already counts as read.
+    /// Meant for a group with a single member (the embedded broker), which is assigned every partition.
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_closing)
+        {
+            done.SetException(new Me3Exception("The Kafka consumer is closed; it cannot catch up."));
+            return done.Task;
+        }
+
+        var registration = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
+        _ = done.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        _commands.Enqueue(() => StartCatchUp(done));
+        return done.Task;
+    }
 
     public void Subscribe(IPartitionListener listener)
     {
@@ -149,6 +173,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                     command();
                 }
 
+                CheckCatchUp();
                 if (WaitForRoom())
                 {
                     continue;
@@ -182,6 +207,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                 command(); // last commits before leaving the group
             }
 
+            _catchUp?.Done.TrySetException(new Me3Exception("The Kafka consumer closed before it caught up."));
             _consumer.Close();
         }
 #pragma warning disable CA1031 // The thread's boundary: whatever ends the loop must reach the stream, or it would hang.
@@ -192,6 +218,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
         finally
         {
+            _catchUp?.Done.TrySetException(new Me3Exception("The Kafka consumer stopped before it caught up."));
             _consumer.Dispose();
             _closed.TrySetResult();
         }
@@ -271,6 +298,75 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     }
 
     private static TimeSpan PauseAfter => TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one metadata or watermark query of a catch-up may take.</summary>
+    private static TimeSpan QueryTimeout => TimeSpan.FromSeconds(5);
+
+    /// <summary>Reads every partition's end and what the group committed; the partitions still behind are the target.</summary>
+    private void StartCatchUp(TaskCompletionSource done)
+    {
+        if (done.Task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+            var partitions = _settings.Topics
+                .SelectMany(topic => admin.GetMetadata(topic, QueryTimeout).Topics
+                    .Where(t => t.Error.Code == ErrorCode.NoError)
+                    .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))))
+                .ToList();
+            var committed = _consumer.Committed(partitions, QueryTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset.Value);
+            var behind = new Dictionary<TopicPartition, long>();
+            foreach (var partition in partitions)
+            {
+                var ends = _consumer.QueryWatermarkOffsets(partition, QueryTimeout);
+                if (ends.High.Value > ends.Low.Value && committed.GetValueOrDefault(partition, Offset.Unset.Value) < ends.High.Value)
+                {
+                    behind[partition] = ends.High.Value;
+                }
+            }
+
+            _catchUp?.Done.TrySetCanceled(); // a newer request supersedes it
+            _catchUp = new CatchUp(behind, done);
+            CheckCatchUp();
+        }
+        catch (KafkaException e)
+        {
+            done.TrySetException(new Me3Exception($"Cannot read where the partitions end: {e.Error.Reason} ({e.Error.Code}).", e));
+        }
+    }
+
+    /// <summary>Done when every target partition's position reached its end and the stage emitted everything.</summary>
+    private void CheckCatchUp()
+    {
+        if (_catchUp is not { } catchUp)
+        {
+            return;
+        }
+
+        if (catchUp.Done.Task.IsCompleted)
+        {
+            _catchUp = null;
+            return;
+        }
+
+        foreach (var (partition, end) in catchUp.Behind.ToArray())
+        {
+            if (_owned.ContainsKey((partition.Topic, partition.Partition.Value)) && _consumer.Position(partition).Value >= end)
+            {
+                catchUp.Behind.Remove(partition);
+            }
+        }
+
+        if (catchUp.Behind.Count == 0 && Interlocked.Read(ref _buffered) == 0)
+        {
+            _catchUp = null;
+            catchUp.Done.TrySetResult();
+        }
+    }
 
     private void CommitNow(IReadOnlyList<CommittableOffset> offsets)
     {
@@ -372,4 +468,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             listener.OnLost(list);
         }
     }
+
+    /// <summary>A catch-up in progress: per partition still behind, the end it must reach.</summary>
+    private sealed record CatchUp(Dictionary<TopicPartition, long> Behind, TaskCompletionSource Done);
 }
