@@ -46,6 +46,7 @@ public static class Me3HostExtensions
         builder.Services.AddAkka("me3", (akka, services) =>
         {
             var options = services.GetRequiredService<IOptions<Me3Options>>().Value;
+
             // The generic host owns the process lifetime: on SIGTERM it stops the API first, then the actor system, whose
             // drain must not race it from a second, CLR-exit trigger.
             akka.AddHocon("akka.loglevel = INFO\nakka.stdout-loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
