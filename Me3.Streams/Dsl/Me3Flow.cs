@@ -8,18 +8,19 @@ using Me3.Streams.Settings;
 
 namespace Me3.Streams.Dsl;
 
-/// <summary>The ingestion graph's flows: decode, land, and both together.</summary>
+/// <summary>The ingestion graph's flows: the whole graph, decoding for inspection, and grouping records into blocks.</summary>
 public static class Me3Flow
 {
     /// <summary>
-    /// Decodes each record's JSON and routes it to a table. Never fails on bad input: records that are not JSON
-    /// objects come out as dead letters.
+    /// Decodes each record's JSON and routes it to a table, one object per record: for inspecting events (the
+    /// ingestion graph, <see cref="Ingest"/>, decodes blocks without them). Never fails on bad input: records that
+    /// are not JSON objects come out as dead letters.
     /// <para><b>Emits when</b> a record arrives (one event per record, in order).</para>
     /// <para><b>Backpressures when</b> downstream backpressures.</para>
     /// <para><b>Completes when</b> upstream completes.</para>
     /// <para><b>Cancels when</b> downstream cancels.</para>
     /// </summary>
-    /// <param name="routing">The routes; pass the same instance to <see cref="LandInLake"/>.</param>
+    /// <param name="routing">The routes.</param>
     /// <returns>The flow.</returns>
     /// <exception cref="Me3Exception">The routing is invalid.</exception>
     public static Flow<SourceRecord, DecodedEvent, NotUsed> Decode(RoutingSettings routing)
@@ -29,8 +30,10 @@ public static class Me3Flow
     }
 
     /// <summary>
-    /// Buffers events in one micro-batch per table and lands each batch as Snappy Parquet under
-    /// <c>{lake}/{table}/dt=YYYY-MM-DD/</c>, exactly once (see docs/exactly-once.md).
+    /// The whole ingestion graph between a source and a committer: decodes each block's JSON, routes every record to
+    /// a table, buffers one micro-batch per table and lands each batch as Snappy Parquet under
+    /// <c>{lake}/{table}/dt=YYYY-MM-DD/</c>, exactly once (see docs/exactly-once.md). Blocks are decoded on the
+    /// thread pool (in order) and Parquet is encoded there too, so decoding and encoding use every core.
     /// <para><b>Emits when</b> writes complete: a <see cref="LakeCheckpoint"/> with the landed files and the
     /// offsets now safe to commit.</para>
     /// <para><b>Backpressures when</b> the buffered bytes reach <see cref="LakeSettings.MaxBufferedBytes"/> or a full
@@ -38,25 +41,45 @@ public static class Me3Flow
     /// <para><b>Completes when</b> upstream completes and every batch is landed (the last checkpoint is final).</para>
     /// <para><b>Cancels when</b> downstream cancels; unlanded records are not committed and will be replayed.</para>
     /// </summary>
-    /// <param name="settings">The lake settings; their routing must be the instance the events were decoded with.</param>
-    /// <returns>The flow.</returns>
-    /// <exception cref="Me3Exception">The settings are invalid.</exception>
-    public static Flow<DecodedEvent, LakeCheckpoint, NotUsed> LandInLake(LakeSettings settings) =>
-        Flow.FromGraph(new LakeWriterStage(settings));
-
-    /// <summary>
-    /// Decode, then land: the whole ingestion graph between a source and a committer. Decoding and batching are
-    /// fused with the source (no per-element actor message, which measured costlier than the decoding itself);
-    /// Parquet encoding runs on the thread pool, so encoding and decoding use separate cores.
-    /// <para><b>Emits when</b>, <b>backpressures when</b>, <b>completes when</b>, <b>cancels when</b>: as
-    /// <see cref="LandInLake"/>.</para>
-    /// </summary>
     /// <param name="settings">The lake settings.</param>
     /// <returns>The flow.</returns>
     /// <exception cref="Me3Exception">The settings are invalid.</exception>
-    public static Flow<SourceRecord, LakeCheckpoint, NotUsed> Ingest(LakeSettings settings)
+    public static Flow<RecordBlock, LakeCheckpoint, NotUsed> Ingest(LakeSettings settings) => LakeIngest.Flow(settings);
+
+    /// <summary>
+    /// Groups single records into blocks for <see cref="Ingest"/>, for sources of your own that emit one record at a
+    /// time (the library's sources emit blocks already). Consecutive records with the same committer go together
+    /// while downstream is busy, up to <paramref name="maxRecords"/>.
+    /// <para><b>Emits when</b> downstream pulls and at least one record is waiting.</para>
+    /// <para><b>Backpressures when</b> a block holds <paramref name="maxRecords"/> records and downstream backpressures.</para>
+    /// <para><b>Completes when</b> upstream completes and the last block is emitted.</para>
+    /// <para><b>Cancels when</b> downstream cancels.</para>
+    /// </summary>
+    /// <param name="maxRecords">The most records in one block.</param>
+    /// <returns>The flow.</returns>
+    public static Flow<SourceRecord, RecordBlock, NotUsed> Blocks(int maxRecords = 512)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        return Decode(settings.Routing).Via(LandInLake(settings));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRecords);
+        return Flow.Create<SourceRecord>()
+            .Batch(maxRecords, r => new List<SourceRecord>(4) { r }, (list, r) =>
+            {
+                list.Add(r);
+                return list;
+            })
+            .SelectMany(SplitByCommitter)
+            .Named("recordBlocks");
+    }
+
+    private static IEnumerable<RecordBlock> SplitByCommitter(List<SourceRecord> records)
+    {
+        var start = 0;
+        for (var i = 1; i <= records.Count; i++)
+        {
+            if (i == records.Count || !ReferenceEquals(records[i].Committer, records[start].Committer))
+            {
+                yield return RecordBlock.Of(records.GetRange(start, i - start));
+                start = i;
+            }
+        }
     }
 }

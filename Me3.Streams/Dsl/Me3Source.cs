@@ -12,8 +12,8 @@ namespace Me3.Streams.Dsl;
 public static class Me3Source
 {
     /// <summary>
-    /// Reads a JSON-lines file: one record per line, partition 0, offset = 0-based line number.
-    /// <para><b>Emits when</b> downstream pulls and a line is available.</para>
+    /// Reads a JSON-lines file in blocks of lines: one record per line, partition 0, offset = 0-based line number.
+    /// <para><b>Emits when</b> downstream pulls and a block of lines is read.</para>
     /// <para><b>Backpressures when</b> downstream backpressures; the file is read on demand.</para>
     /// <para><b>Completes when</b> the whole file is read.</para>
     /// <para><b>Fails when</b> the file cannot be read (with a <see cref="Me3Exception"/> naming it).</para>
@@ -25,7 +25,7 @@ public static class Me3Source
     /// </param>
     /// <returns>The source.</returns>
     /// <exception cref="Me3Exception"><paramref name="sourceName"/> is not a valid source name.</exception>
-    public static Source<SourceRecord, NotUsed> JsonLines(string path, string? sourceName = null)
+    public static Source<RecordBlock, NotUsed> JsonLines(string path, string? sourceName = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var source = sourceName ?? LakeIdentifier.SourceFromFileName(Path.GetFileName(path));
@@ -38,9 +38,10 @@ public static class Me3Source
     }
 
     /// <summary>
-    /// Consumes a consumer group's topics and emits each record with its committer; offsets are committed only by
+    /// Consumes a consumer group's topics and emits the records of each poll as a block with its committer; offsets
+    /// are committed only by
     /// <see cref="Me3Sink.CommitToKafka"/>, after the lake has them.
-    /// <para><b>Emits when</b> a record is available and downstream pulls.</para>
+    /// <para><b>Emits when</b> records are available and downstream pulls.</para>
     /// <para><b>Backpressures when</b> downstream backpressures: it holds at most
     /// <see cref="KafkaConsumerSettings.MaxBufferedRecords"/> records, then pauses its partitions (records that still
     /// arrive are kept) and resumes at half.</para>
@@ -54,7 +55,7 @@ public static class Me3Source
     /// </summary>
     /// <param name="settings">The consumer settings.</param>
     /// <returns>The source; its materialized value controls the consumer.</returns>
-    public static Source<SourceRecord, IKafkaControl> KafkaCommittable(KafkaConsumerSettings settings)
+    public static Source<RecordBlock, IKafkaControl> KafkaCommittable(KafkaConsumerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         foreach (var topic in settings.Topics)

@@ -3,20 +3,24 @@ using Me3.Streams.Routing;
 namespace Me3.Streams.Events;
 
 /// <summary>
-/// A record after decoding: the table it goes to, its timestamp, and where its fields are in the record's bytes.
-/// Nothing is copied out of the record until the lake writer puts the values into its column buffers.
+/// One record after decoding, as an object to inspect: the table it goes to, its timestamp, and its fields. The
+/// ingestion graph itself never builds these; it decodes blocks straight into the lake's column batches.
 /// </summary>
 public sealed class DecodedEvent
 {
-    internal DecodedEvent(SourceRecord record, LakeLayout layout, int table, DateTime timestamp, FieldValue[] fields, string? error, bool rawIsBinary)
+    private readonly FieldSlot[] _fields;
+    private readonly int _bodyStart;
+
+    internal DecodedEvent(SourceRecord record, LakeLayout layout, DecodedRow row)
     {
         Record = record;
         Layout = layout;
-        TableIndex = table;
-        Timestamp = timestamp;
-        Fields = fields;
-        Error = error;
-        RawIsBinary = rawIsBinary;
+        TableIndex = row.Table;
+        Timestamp = row.Timestamp;
+        Error = row.Error;
+        RawIsBinary = row.RawIsBinary;
+        _fields = [.. row.Fields];
+        _bodyStart = row.BodyStart;
     }
 
     /// <summary>The record it was decoded from.</summary>
@@ -37,41 +41,19 @@ public sealed class DecodedEvent
 
     internal int TableIndex { get; }
 
-    internal FieldValue[] Fields { get; }
-
     /// <summary>True when the record is not UTF-8, so <c>raw_event</c> holds its bytes in Base64.</summary>
     internal bool RawIsBinary { get; }
 
-    /// <summary>The text of field <paramref name="fieldId"/>, or null when missing or JSON null.</summary>
-    internal string? FieldText(int fieldId) => Fields[fieldId].ToText(Record.Value.Span);
-}
-
-/// <summary>Where a field's value is: a slice of the record's UTF-8 bytes, or (for escaped strings) a decoded string.</summary>
-internal readonly struct FieldValue
-{
-    private FieldValue(int start, int length, string? text)
+    /// <summary>The text of field <paramref name="fieldId"/> (unescaped), or null when missing or JSON null.</summary>
+    internal string? FieldText(int fieldId)
     {
-        Start = start;
-        Length = length;
-        Text = text;
+        var slot = _fields[fieldId];
+        if (!slot.HasValue)
+        {
+            return null;
+        }
+
+        var value = Record.Value.Span.Slice(_bodyStart + slot.Start, slot.Length);
+        return slot.Escaped ? JsonUnescaper.ToText(value) : System.Text.Encoding.UTF8.GetString(value);
     }
-
-    /// <summary>Start of the UTF-8 value in the record, or -1 when missing or null.</summary>
-    public int Start { get; }
-
-    public int Length { get; }
-
-    /// <summary>The unescaped value when the JSON string had escapes.</summary>
-    public string? Text { get; }
-
-    public bool HasValue => Start >= 0 || Text is not null;
-
-    public static FieldValue Missing { get; } = new(-1, 0, null);
-
-    public static FieldValue Slice(int start, int length) => new(start, length, null);
-
-    public static FieldValue Unescaped(string text) => new(-1, 0, text);
-
-    public string? ToText(ReadOnlySpan<byte> record) =>
-        Text ?? (Start >= 0 ? System.Text.Encoding.UTF8.GetString(record.Slice(Start, Length)) : null);
 }

@@ -25,6 +25,8 @@ public sealed class EventDecoder
 
     private readonly LakeLayout _layout;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Creates a decoder for a layout.</summary>
     /// <param name="layout">The tables and routes.</param>
     public EventDecoder(LakeLayout layout)
@@ -33,27 +35,63 @@ public sealed class EventDecoder
         _layout = layout;
     }
 
-    /// <summary>Decodes one record.</summary>
+    /// <summary>Decodes one record (allocates the result: for inspection; the ingestion graph decodes blocks).</summary>
     /// <param name="record">The record.</param>
     /// <returns>The decoded event, or a dead letter.</returns>
     public DecodedEvent Decode(SourceRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var bytes = record.Value.Span;
-        var fields = new FieldValue[_layout.FieldNames.Count];
+        var row = new DecodedRow(_layout.FieldNames.Count);
+        Decode(record.Value.Span, record.Timestamp, row);
+        return new DecodedEvent(record, _layout, row);
+    }
+
+    /// <summary>Decodes every record of a block. Never throws for any record.</summary>
+    /// <param name="records">The records.</param>
+    /// <returns>The block's decoded columns; the lake writer returns them to their pool.</returns>
+    internal DecodedBlock Decode(RecordBlock records)
+    {
+        var block = DecodedBlock.Rent(records, _layout.FieldNames.Count);
+        var row = new DecodedRow(_layout.FieldNames.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            ref readonly var r = ref records[i];
+            Decode(r.Value.Span, r.Timestamp, row);
+            block.Set(i, row);
+        }
+
+        return block;
+    }
+
+    /// <summary>Decodes one record into <paramref name="row"/>, which it overwrites. Never throws for any input.</summary>
+    /// <param name="record">The record's bytes.</param>
+    /// <param name="recordTime">The source's time for the record, used when the event has no valid timestamp.</param>
+    /// <param name="row">Receives the result.</param>
+    internal void Decode(ReadOnlySpan<byte> record, DateTime recordTime, DecodedRow row)
+    {
+        var fields = row.Fields;
+        fields.AsSpan().Fill(FieldSlot.Missing);
+        row.Error = null;
+        row.RawIsBinary = false;
+
+        // A byte order mark (Windows editors, .NET's Encoding.UTF8 preamble) is not part of the JSON.
+        row.BodyStart = record.StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        var bytes = record[row.BodyStart..];
         if (!Utf8.IsValid(bytes))
         {
-            return DeadLetter(record, fields,
-                $"Record is not valid UTF-8 (first bad byte at index {FirstInvalidUtf8(bytes)}); raw_event holds its bytes in Base64.",
+            row.BodyStart = 0;
+            DeadLetter(row, recordTime,
+                $"Record is not valid UTF-8 (first bad byte at index {FirstInvalidUtf8(record)}); raw_event holds its bytes in Base64.",
                 rawIsBinary: true);
+            return;
         }
 
         if (bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
-            return DeadLetter(record, fields, "Record is empty; expected a JSON object.");
+            DeadLetter(row, recordTime, "Record is empty; expected a JSON object.");
+            return;
         }
 
-        fields.AsSpan().Fill(FieldValue.Missing);
         DateTime? timestamp = null;
         var reader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         try
@@ -61,7 +99,8 @@ public sealed class EventDecoder
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return DeadLetter(record, fields, $"Expected a JSON object but found {Describe(reader.TokenType)}.");
+                DeadLetter(row, recordTime, $"Expected a JSON object but found {Describe(reader.TokenType)}.");
+                return;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -86,23 +125,25 @@ public sealed class EventDecoder
             // Anything after the object (a second value, garbage) makes Read throw; end of input returns false.
             if (reader.Read())
             {
-                return DeadLetter(record, fields, "Unexpected content after the JSON object.");
+                DeadLetter(row, recordTime, "Unexpected content after the JSON object.");
+                return;
             }
         }
         catch (JsonException e)
         {
-            return DeadLetter(record, new FieldValue[fields.Length], $"Malformed JSON: {e.Message}");
+            DeadLetter(row, recordTime, $"Malformed JSON: {e.Message}");
+            return;
         }
 #pragma warning disable CA1031 // The decoder's contract: no record may stop the stream. Anything unforeseen is a dead letter with its reason.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return DeadLetter(record, new FieldValue[fields.Length], $"Undecodable record ({e.GetType().Name}): {e.Message}");
+            DeadLetter(row, recordTime, $"Undecodable record ({e.GetType().Name}): {e.Message}");
+            return;
         }
 
-        var table = Route(bytes, fields);
-        var ts = timestamp ?? TimestampParser.TruncateToMs(record.Timestamp.ToUniversalTime());
-        return new DecodedEvent(record, _layout, table, ts, fields, error: null, rawIsBinary: false);
+        row.Table = Route(bytes, fields);
+        row.Timestamp = timestamp ?? TimestampParser.TruncateToMs(recordTime.ToUniversalTime());
     }
 
     private int FieldOf(ref Utf8JsonReader reader, out bool isTimestamp)
@@ -160,23 +201,21 @@ public sealed class EventDecoder
         return _layout.FieldLookup.TryGetValue(normalized, out var id) ? id : -1;
     }
 
-    private static FieldValue ReadValue(ref Utf8JsonReader reader)
+    private static FieldSlot ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.ValueIsEscaped
-                    ? FieldValue.Unescaped(JsonUnescaper.ToText(reader.ValueSpan))
-                    : FieldValue.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                return new FieldSlot((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
             case JsonTokenType.Null:
-                return FieldValue.Missing;
+                return FieldSlot.Missing;
             case JsonTokenType.StartObject or JsonTokenType.StartArray:
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                return FieldValue.Slice(start, (int)reader.BytesConsumed - start);
+                return new FieldSlot(start, (int)reader.BytesConsumed - start, false);
             default:
                 // Numbers and booleans keep their JSON text.
-                return FieldValue.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length);
+                return new FieldSlot((int)reader.TokenStartIndex, reader.ValueSpan.Length, false);
         }
     }
 
@@ -195,7 +234,7 @@ public sealed class EventDecoder
         }
     }
 
-    private int Route(ReadOnlySpan<byte> bytes, FieldValue[] fields)
+    private int Route(ReadOnlySpan<byte> bytes, FieldSlot[] fields)
     {
         if (_layout.EventTypeField < 0)
         {
@@ -203,14 +242,20 @@ public sealed class EventDecoder
         }
 
         var value = fields[_layout.EventTypeField];
-        if (value.Text is { } text)
+        if (value.Start <= 0 || bytes[value.Start - 1] != '"')
         {
+            return _layout.OtherEventsTable; // missing or not a string
+        }
+
+        if (value.Escaped)
+        {
+            var text = JsonUnescaper.ToText(bytes.Slice(value.Start, value.Length));
             return _layout.EventTypeLookup.TryGetValue(text, out var t) ? t : _layout.OtherEventsTable;
         }
 
-        if (value.Start < 0 || value.Length > MaxEventTypeChars || value.Start == 0 || bytes[value.Start - 1] != '"')
+        if (value.Length > MaxEventTypeChars)
         {
-            return _layout.OtherEventsTable; // missing, too long for any route, or not a string
+            return _layout.OtherEventsTable; // too long for any route
         }
 
         Span<char> chars = stackalloc char[MaxEventTypeChars];
@@ -218,11 +263,13 @@ public sealed class EventDecoder
         return _layout.EventTypeLookup.TryGetValue(chars[..n], out var table) ? table : _layout.OtherEventsTable;
     }
 
-    private DecodedEvent DeadLetter(SourceRecord record, FieldValue[] fields, string error, bool rawIsBinary = false)
+    private void DeadLetter(DecodedRow row, DateTime recordTime, string error, bool rawIsBinary = false)
     {
-        fields.AsSpan().Fill(FieldValue.Missing);
-        var ts = TimestampParser.TruncateToMs(record.Timestamp.ToUniversalTime());
-        return new DecodedEvent(record, _layout, _layout.DeadLettersTable, ts, fields, error, rawIsBinary);
+        row.Fields.AsSpan().Fill(FieldSlot.Missing);
+        row.Table = _layout.DeadLettersTable;
+        row.Timestamp = TimestampParser.TruncateToMs(recordTime.ToUniversalTime());
+        row.Error = error;
+        row.RawIsBinary = rawIsBinary;
     }
 
     private static string Describe(JsonTokenType token) => token switch

@@ -1,24 +1,24 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Me3.Streams.Events;
-using Me3.Streams.Lake;
 
 namespace Me3.Streams.Files;
 
 /// <summary>
-/// Reads a JSON-lines file as source records: partition 0, offset = 0-based line number, record time = the file's
-/// last write time (so re-runs put records without their own timestamp in the same <c>dt</c>). A UTF-8 byte order
-/// mark is skipped, a trailing <c>\r</c> is removed, and every other line, even a blank one, is a record: nothing is
-/// skipped silently. Lines are slices of read blocks, so there is no allocation per line.
-/// <para><b>Emits when</b> downstream pulls and a line is available.</para>
+/// Reads a JSON-lines file as blocks of source records: partition 0, offset = 0-based line number, record time = the
+/// file's last write time (so re-runs put records without their own timestamp in the same <c>dt</c>). A UTF-8 byte
+/// order mark is skipped, a trailing <c>\r</c> is removed, and every other line, even a blank one, is a record:
+/// nothing is skipped silently. A block is one read of the file with its complete lines as slices, so there is no
+/// allocation per line.
+/// <para><b>Emits when</b> downstream pulls and a block of lines is read.</para>
 /// <para><b>Backpressures when</b> downstream does not pull: the file is read only on demand.</para>
 /// <para><b>Completes when</b> the end of the file is reached.</para>
 /// <para><b>Fails when</b> the file cannot be read, or a line is longer than <see cref="MaxLineBytes"/>.</para>
-/// Reads are short sequential 64 KiB reads on the stream's dispatcher, fused with decoding: an island of its own
-/// on the blocking-IO dispatcher cost a message per line and measured 20% slower. Add
-/// <c>ActorAttributes.CreateDispatcher(...)</c> to move it where reads may block long (network file systems).
+/// Reads are short sequential 64 KiB reads on the stream's dispatcher: an island of its own on the blocking-IO
+/// dispatcher measured slower. Add <c>ActorAttributes.CreateDispatcher(...)</c> to move it where reads may block
+/// long (network file systems).
 /// </summary>
-internal sealed class JsonLinesSource : GraphStage<SourceShape<SourceRecord>>
+internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
 {
     /// <summary>The longest line accepted: 64 MiB.</summary>
     public const int MaxLineBytes = 64 * 1024 * 1024;
@@ -33,12 +33,12 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<SourceRecord>>
     {
         _path = path;
         _source = source;
-        Shape = new SourceShape<SourceRecord>(Out);
+        Shape = new SourceShape<RecordBlock>(Out);
     }
 
-    public Outlet<SourceRecord> Out { get; } = new("JsonLinesSource.out");
+    public Outlet<RecordBlock> Out { get; } = new("JsonLinesSource.out");
 
-    public override SourceShape<SourceRecord> Shape { get; }
+    public override SourceShape<RecordBlock> Shape { get; }
 
     protected override Attributes InitialAttributes { get; } =
         Attributes.CreateName("jsonLinesSource");
@@ -89,9 +89,9 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<SourceRecord>>
         {
             try
             {
-                if (TryNextLine(out var line))
+                if (NextBlock() is { } block)
                 {
-                    Push(_stage.Out, new SourceRecord(_stage._source, 0, _line++, _fileTime, line));
+                    Push(_stage.Out, block);
                 }
                 else
                 {
@@ -105,36 +105,38 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<SourceRecord>>
             }
         }
 
-        private bool TryNextLine(out ReadOnlyMemory<byte> line)
+        /// <summary>Every complete line of the current read (reading more when there is none), or null at the end.</summary>
+        private RecordBlock? NextBlock()
         {
-            var searchFrom = _start;
             while (true)
             {
-                var newline = _block.AsSpan(searchFrom, _end - searchFrom).IndexOf((byte)'\n');
-                if (newline >= 0)
+                var span = _block.AsSpan(_start, _end - _start);
+                var lines = span.Count((byte)'\n');
+                if (_eof && _start < _end && (lines == 0 || span[^1] != '\n'))
                 {
-                    var end = searchFrom + newline;
-                    line = Slice(_start, end);
-                    _start = end + 1;
-                    return true;
+                    lines++; // the last line has no newline
+                }
+
+                if (lines > 0)
+                {
+                    var entries = new RecordBlock.Entry[lines];
+                    for (var n = 0; n < lines; n++)
+                    {
+                        var newline = _block.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+                        var end = newline < 0 ? _end : _start + newline;
+                        entries[n] = new RecordBlock.Entry(_stage._source, 0, _line++, _fileTime, Slice(_start, end));
+                        _start = newline < 0 ? _end : end + 1;
+                    }
+
+                    return new RecordBlock(entries, lines, committer: null);
                 }
 
                 if (_eof)
                 {
-                    if (_start < _end)
-                    {
-                        line = Slice(_start, _end);
-                        _start = _end;
-                        return true;
-                    }
-
-                    line = default;
-                    return false;
+                    return null;
                 }
 
-                var scanned = _end - _start;
                 ReadMore();
-                searchFrom = scanned;
             }
         }
 
@@ -157,19 +159,13 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<SourceRecord>>
                 throw new IOException($"line {_line} is longer than {MaxLineBytes} bytes");
             }
 
-            var size = Math.Max(BlockBytes, pending * 2);
+            var size = pending < BlockBytes / 2 ? BlockBytes : pending * 2;
             var next = new byte[Math.Min(size, MaxLineBytes + 1)];
             _block.AsSpan(_start, pending).CopyTo(next);
             _block = next;
             _start = 0;
             _end = pending;
-            var read = ReadInto(_block, _end);
-            if (read == 0)
-            {
-                _eof = true;
-            }
-
-            _end += read;
+            _end += ReadInto(_block, _end);
         }
 
         private int ReadInto(byte[] buffer, int offset)

@@ -9,19 +9,19 @@ namespace Me3.Streams.Kafka;
 /// Consumes a consumer group's topics and emits each record with its committer (see
 /// <see cref="Dsl.Me3Source.KafkaCommittable"/> for the contract).
 /// </summary>
-internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<SourceShape<SourceRecord>, IKafkaControl>
+internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<SourceShape<RecordBlock>, IKafkaControl>
 {
     private readonly KafkaConsumerSettings _settings;
 
     public KafkaCommittableSource(KafkaConsumerSettings settings)
     {
         _settings = settings;
-        Shape = new SourceShape<SourceRecord>(Out);
+        Shape = new SourceShape<RecordBlock>(Out);
     }
 
-    public Outlet<SourceRecord> Out { get; } = new("KafkaCommittableSource.out");
+    public Outlet<RecordBlock> Out { get; } = new("KafkaCommittableSource.out");
 
-    public override SourceShape<SourceRecord> Shape { get; }
+    public override SourceShape<RecordBlock> Shape { get; }
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("kafkaCommittableSource");
 
@@ -35,7 +35,8 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
     private sealed class Logic : GraphStageLogic
     {
         private readonly KafkaCommittableSource _stage;
-        private readonly Queue<SourceRecord> _buffer = new();
+        private readonly Queue<RecordBlock> _buffer = new();
+        private int _bufferedRecords;
         private KafkaConsumerWorker? _worker;
         private bool _stopRequested;
 
@@ -51,14 +52,15 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
 
         public override void PreStart()
         {
-            var onRecords = GetAsyncCallback<IReadOnlyList<SourceRecord>>(Enqueue);
+            var onRecords = GetAsyncCallback<RecordBlock>(Enqueue);
             var onRevoked = GetAsyncCallback<IReadOnlyList<(string, int)>>(Drop);
             var onFailure = GetAsyncCallback<Exception>(e => FailStage(e));
             var onStop = GetAsyncCallback(() =>
             {
                 _stopRequested = true;
-                Release(_buffer.Count);
+                Release(_bufferedRecords);
                 _buffer.Clear();
+                _bufferedRecords = 0;
                 CompleteStage();
             });
             try
@@ -87,39 +89,38 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
             Control.SourceStopped();
         }
 
-        private void Enqueue(IReadOnlyList<SourceRecord> records)
+        private void Enqueue(RecordBlock records)
         {
             // Records of a partition revoked later are removed by Drop; any that still reach the lake writer are
             // dropped there.
-            foreach (var r in records)
-            {
-                _buffer.Enqueue(r);
-            }
-
+            _buffer.Enqueue(records);
+            _bufferedRecords += records.Count;
             Deliver();
         }
 
         private void Deliver()
         {
-            if (IsAvailable(_stage.Out) && _buffer.TryDequeue(out var record))
+            if (IsAvailable(_stage.Out) && _buffer.TryDequeue(out var block))
             {
-                Push(_stage.Out, record);
-                Release(1);
+                Push(_stage.Out, block);
+                _bufferedRecords -= block.Count;
+                Release(block.Count);
             }
         }
 
         private void Drop(IReadOnlyList<(string, int)> partitions)
         {
             var gone = partitions.ToHashSet();
-            var before = _buffer.Count;
-            var kept = _buffer.Where(r => !gone.Contains((r.Source, r.Partition))).ToArray();
+            var before = _bufferedRecords;
+            var kept = _buffer.Select(b => b.Where((source, partition) => !gone.Contains((source, partition)))).Where(b => b.Count > 0).ToArray();
             _buffer.Clear();
-            foreach (var r in kept)
+            foreach (var b in kept)
             {
-                _buffer.Enqueue(r);
+                _buffer.Enqueue(b);
             }
 
-            Release(before - kept.Length);
+            _bufferedRecords = kept.Sum(b => b.Count);
+            Release(before - _bufferedRecords);
         }
 
         private void Release(int records)

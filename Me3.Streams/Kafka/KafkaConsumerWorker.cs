@@ -33,7 +33,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
     public KafkaConsumerWorker(
         KafkaConsumerSettings settings,
-        Action<IReadOnlyList<SourceRecord>> onRecords,
+        Action<RecordBlock> onRecords,
         Action<IReadOnlyList<(string, int)>> onRevoked,
         Action<Exception> onFailure)
     {
@@ -57,7 +57,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         _thread = new Thread(Run) { IsBackground = true, Name = "me3-kafka-consumer" };
     }
 
-    public Action<IReadOnlyList<SourceRecord>> OnRecords { get; }
+    public Action<RecordBlock> OnRecords { get; }
 
     public Action<Exception> OnFailure { get; }
 
@@ -165,7 +165,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     {
         try
         {
-            var batch = new List<SourceRecord>(MaxBatch);
+            var batch = new List<RecordBlock.Entry>(MaxBatch);
             while (!_closing)
             {
                 while (_commands.TryDequeue(out var command))
@@ -183,8 +183,8 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                 while (result is not null)
                 {
                     var m = result.Message;
-                    batch.Add(new SourceRecord(result.Topic, result.Partition.Value, result.Offset.Value,
-                        m.Timestamp.UtcDateTime, m.Value ?? [], this));
+                    batch.Add(new RecordBlock.Entry(result.Topic, result.Partition.Value, result.Offset.Value,
+                        m.Timestamp.UtcDateTime, m.Value ?? []));
                     if (batch.Count == MaxBatch)
                     {
                         break;
@@ -197,7 +197,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                 {
                     RecordLag(batch);
                     Interlocked.Add(ref _buffered, batch.Count);
-                    OnRecords(batch.ToArray());
+                    OnRecords(new RecordBlock([.. batch], batch.Count, this));
                     batch.Clear();
                 }
             }
@@ -381,7 +381,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     }
 
     /// <summary>Lag from the watermarks librdkafka cached with its last fetch: no broker round trip.</summary>
-    private void RecordLag(List<SourceRecord> batch)
+    private void RecordLag(List<RecordBlock.Entry> batch)
     {
         Me3Metrics.RecordsConsumed.Add(batch.Count);
         foreach (var last in batch.GroupBy(r => (r.Source, r.Partition)).Select(g => g.Last()))

@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using Me3.Streams.Routing;
-using Parquet;
+using Me3.Streams.Lake.Encoders;
 
 namespace Me3.Streams.Lake;
 
@@ -15,14 +12,9 @@ namespace Me3.Streams.Lake;
 /// </summary>
 internal static class BatchFileWriter
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TableSchema, ParquetOptions> OptionsBySchema = [];
-
-    public static Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, RowGroupBounds bounds, bool fsync, CancellationToken ct) =>
-        WriteAsync(batch, lake, bounds, fsync, static () => true, ct);
-
     /// <summary>Writes a batch; <paramref name="canPublish"/> is asked right before the files become visible.</summary>
     /// <exception cref="PartitionFencedException">It said no: nothing of the batch was published.</exception>
-    public static async Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, RowGroupBounds bounds, bool fsync, Func<bool> canPublish, CancellationToken ct)
+    public static async Task<IReadOnlyList<LandedFile>> WriteAsync(TableBatch batch, string lake, IParquetEncoder encoder, RowGroupBounds bounds, bool fsync, Func<bool> canPublish, CancellationToken ct)
     {
         var source = batch.Source ?? throw new InvalidOperationException("An empty batch cannot be written.");
         var writeId = Guid.NewGuid().ToString("N")[..12];
@@ -37,7 +29,11 @@ internal static class BatchFileWriter
                 var final = Path.Combine(dir, LakeFileName.Format(source, group.Ranges));
                 var temp = Path.Combine(dir, LakeFileName.Temp(Path.GetFileName(final), writeId));
                 written.Add((temp, final, group.Rows?.Length ?? batch.Count, group.Ranges));
-                await WriteParquetAsync(batch, group.Rows, temp, source, bounds, fsync, ct).ConfigureAwait(false);
+                await encoder.WriteAsync(batch, group.Rows, temp, source, bounds, ct).ConfigureAwait(false);
+                if (fsync)
+                {
+                    Fsync(temp);
+                }
             }
 
             if (!canPublish())
@@ -84,18 +80,24 @@ internal static class BatchFileWriter
     /// <summary>Splits a batch's rows by date, and further by partitions when one name would be too long.</summary>
     private static List<FileGroup> Group(TableBatch batch, string source)
     {
-        var days = batch.Days.Span;
         var partitions = batch.Partitions.Span;
         var offsets = batch.Offsets.Span;
-        var singleDay = !days.ContainsAnyExcept(days[0]);
+        var firstDay = batch.Day(0);
+        var singleDay = true;
+        for (var i = 1; i < batch.Count && singleDay; i++)
+        {
+            singleDay = batch.Day(i) == firstDay;
+        }
+
         var byDay = new SortedDictionary<int, List<int>>();
         if (!singleDay)
         {
-            for (var i = 0; i < days.Length; i++)
+            for (var i = 0; i < batch.Count; i++)
             {
-                if (!byDay.TryGetValue(days[i], out var rows))
+                var day = batch.Day(i);
+                if (!byDay.TryGetValue(day, out var rows))
                 {
-                    byDay[days[i]] = rows = [];
+                    byDay[day] = rows = [];
                 }
 
                 rows.Add(i);
@@ -104,7 +106,7 @@ internal static class BatchFileWriter
 
         var result = new List<FileGroup>();
         IEnumerable<(int Day, int[]? Rows)> dayGroups = singleDay
-            ? [(days[0], null)]
+            ? [(firstDay, null)]
             : byDay.Select(kv => (kv.Key, (int[]?)kv.Value.ToArray()));
         foreach (var (day, rows) in dayGroups)
         {
@@ -155,108 +157,12 @@ internal static class BatchFileWriter
         return new FileGroup(day, subset.ToArray(), chunk.ToArray());
     }
 
-    private static async Task WriteParquetAsync(TableBatch batch, int[]? rows, string path, string source, RowGroupBounds bounds, bool fsync, CancellationToken ct)
+    /// <summary>Flushes a written file's bytes to disk (the encoders write through their own handles).</summary>
+    private static void Fsync(string path)
     {
-        var schema = batch.Schema;
-        var count = rows?.Length ?? batch.Count;
-        var timestamps = Gather(batch.Timestamps, rows);
-        var partitions = Gather(batch.Partitions, rows);
-        var offsets = Gather(batch.Offsets, rows);
-
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
-        await using (var writer = await ParquetWriter.CreateAsync(ParquetNetSchema.For(schema), new SynchronousWriteStream(file), OptionsFor(schema), cancellationToken: ct).ConfigureAwait(false))
-        {
-            writer.CustomMetadata = new Dictionary<string, string>
-            {
-                ["me3.table"] = schema.Name,
-                ["me3.source"] = source,
-                ["me3.writer"] = "Me3.Streams " + typeof(BatchFileWriter).Assembly.GetName().Version,
-            };
-            var start = 0;
-            while (start < count)
-            {
-                var length = RowGroupLength(batch, rows, start, count, bounds);
-                using var rowGroup = writer.CreateRowGroup();
-                for (var c = 0; c < schema.Columns.Count; c++)
-                {
-                    var field = ParquetNetSchema.Field(schema, c);
-                    switch (schema.Columns[c].Role)
-                    {
-                        case ColumnRole.Timestamp:
-                            await rowGroup.WriteAsync(field, timestamps.Slice(start, length), cancellationToken: ct).ConfigureAwait(false);
-                            break;
-                        case ColumnRole.KafkaPartition:
-                            await rowGroup.WriteAsync(field, partitions.Slice(start, length), cancellationToken: ct).ConfigureAwait(false);
-                            break;
-                        case ColumnRole.KafkaOffset:
-                            await rowGroup.WriteAsync(field, offsets.Slice(start, length), cancellationToken: ct).ConfigureAwait(false);
-                            break;
-                        default:
-                            using (var text = TextColumn.Decode(batch, c, rows, start, length))
-                            {
-                                await rowGroup.WriteAsync(field, text.Values, cancellationToken: ct).ConfigureAwait(false);
-                            }
-
-                            break;
-                    }
-                }
-
-                rowGroup.CompleteValidate();
-                start += length;
-            }
-        }
-
-        file.Flush(flushToDisk: fsync);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 1);
+        file.Flush(flushToDisk: true);
     }
-
-    /// <summary>How many rows from <paramref name="start"/> go in the next row group: bounded by rows and by JSON bytes,
-    /// so that one row group's text never needs much memory to encode.</summary>
-    private static int RowGroupLength(TableBatch batch, int[]? rows, int start, int count, RowGroupBounds bounds)
-    {
-        var max = Math.Min(bounds.Rows, count - start);
-        long bytes = 0;
-        for (var k = 0; k < max; k++)
-        {
-            bytes += batch.RawLength(rows?[start + k] ?? start + k);
-            if (bytes >= bounds.Bytes)
-            {
-                return k + 1;
-            }
-        }
-
-        return max;
-    }
-
-    private static ReadOnlyMemory<T> Gather<T>(ReadOnlyMemory<T> memory, int[]? rows)
-    {
-        if (rows is null)
-        {
-            return memory;
-        }
-
-        var values = memory.Span;
-        var result = new T[rows.Length];
-        for (var k = 0; k < rows.Length; k++)
-        {
-            result[k] = values[rows[k]];
-        }
-
-        return result;
-    }
-
-    private static ParquetOptions OptionsFor(TableSchema schema) => OptionsBySchema.GetValue(schema, static schema =>
-    {
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
-        for (var c = 0; c < schema.Columns.Count; c++)
-        {
-            if (TableSchema.PaysToDictionaryEncode(schema.Columns[c]))
-            {
-                options.ColumnEncodingHints[ParquetNetSchema.Field(schema, c).Path.ToString()] = EncodingHint.Dictionary;
-            }
-        }
-
-        return options;
-    });
 
     private static void TryDelete(string path)
     {
@@ -273,66 +179,4 @@ internal static class BatchFileWriter
             // recovery removes leftovers
         }
     }
-
-    /// <summary>One row group's text column as UTF-16 slices of one pooled buffer, for Parquet.Net.</summary>
-    private readonly struct TextColumn : IDisposable
-    {
-        // Retaining pools sized for row groups: the shared pool lets arrays this large go, and a fresh 32 MB array
-        // costs more to zero and fault in than to fill.
-        private static readonly ArrayPool<char> CharPool = ArrayPool<char>.Create(64 * 1024 * 1024, 4);
-        private static readonly ArrayPool<ReadOnlyMemory<char>?> ValuePool = ArrayPool<ReadOnlyMemory<char>?>.Create(1 << 20, 4);
-
-        private readonly char[] _chars;
-        private readonly ReadOnlyMemory<char>?[] _values;
-        private readonly int _length;
-
-        private TextColumn(char[] chars, ReadOnlyMemory<char>?[] values, int length)
-        {
-            _chars = chars;
-            _values = values;
-            _length = length;
-        }
-
-        public ReadOnlyMemory<ReadOnlyMemory<char>?> Values => _values.AsMemory(0, _length);
-
-        public static TextColumn Decode(TableBatch batch, int column, int[]? rows, int start, int length)
-        {
-            var total = 0;
-            for (var k = 0; k < length; k++)
-            {
-                if (batch.TryGetText(column, rows?[start + k] ?? start + k, out var utf8))
-                {
-                    total += utf8.Length; // UTF-8 never decodes to more UTF-16 chars than bytes
-                }
-            }
-
-            var chars = CharPool.Rent(Math.Max(total, 1));
-            var values = ValuePool.Rent(length);
-            var used = 0;
-            for (var k = 0; k < length; k++)
-            {
-                if (batch.TryGetText(column, rows?[start + k] ?? start + k, out var utf8))
-                {
-                    var n = Encoding.UTF8.GetChars(utf8, chars.AsSpan(used));
-                    values[k] = new ReadOnlyMemory<char>(chars, used, n);
-                    used += n;
-                }
-                else
-                {
-                    values[k] = null;
-                }
-            }
-
-            return new TextColumn(chars, values, length);
-        }
-
-        public void Dispose()
-        {
-            CharPool.Return(_chars);
-            ValuePool.Return(_values, clearArray: true);
-        }
-    }
 }
-
-/// <summary>Row groups end at whichever comes first: this many rows, or this many bytes of event JSON.</summary>
-internal readonly record struct RowGroupBounds(int Rows, long Bytes);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using Me3.Streams.Events;
 using Me3.Streams.Routing;
@@ -5,38 +7,36 @@ using Me3.Streams.Routing;
 namespace Me3.Streams.Lake;
 
 /// <summary>
-/// One table's micro-batch in columnar form. Each row keeps a copy of its record's UTF-8 bytes, and each text
-/// column keeps where its value is in them. Text becomes UTF-16 only when a row group is written, on the write
-/// task, so a batch costs about its JSON size in memory. Owned by the lake writer stage while filling, then by one
-/// write task.
+/// One table's micro-batch in columnar form, all text as UTF-8. Each row's JSON is copied once into the batch's
+/// arena; a text column's value is a slice of that copy, or, for an escaped JSON string, its unescaped bytes written
+/// straight into the arena. So a batch costs about its JSON size in memory and no object per row. Owned by the lake
+/// writer stage while filling, then by one write task.
 /// </summary>
 internal sealed class TableBatch : IDisposable
 {
     private const int InitialCapacity = 1024;
 
-    // Per event-field column: value start within the record (-1: null; <= -2: index -2-start into _unescaped).
-    private readonly int[][] _starts;
+    // Per text column: arena position of each row's value and its length (-1: NULL). Other columns: empty.
+    private readonly long[][] _positions;
     private readonly int[][] _lengths;
-    private readonly List<byte[]> _unescaped = [];
+    private readonly int[] _textColumns;
     private readonly ByteArena _arena = new();
-    private ReadOnlyMemory<byte>[] _raw = new ReadOnlyMemory<byte>[InitialCapacity];
-    private string?[] _errors = [];
-    private DateTime[] _timestamps = new DateTime[InitialCapacity];
+    private long[] _timestampsMs = new long[InitialCapacity];
     private int[] _partitions = new int[InitialCapacity];
     private long[] _offsets = new long[InitialCapacity];
-    private int[] _days = new int[InitialCapacity];
+    private int[] _rawColumnLengths;
 
     public TableBatch(TableSchema schema, int[] columnFields, long startedAt)
     {
         Schema = schema;
         ColumnFields = columnFields;
         StartedAt = startedAt;
-        _starts = schema.Columns.Select(c => c.Role == ColumnRole.EventField ? new int[InitialCapacity] : []).ToArray();
-        _lengths = schema.Columns.Select(c => c.Role == ColumnRole.EventField ? new int[InitialCapacity] : []).ToArray();
-        if (schema.IsDeadLetters)
-        {
-            _errors = new string?[InitialCapacity];
-        }
+        _textColumns = Enumerable.Range(0, schema.Columns.Count).Where(c => IsText(schema.Columns[c].Role)).ToArray();
+        _positions = schema.Columns.Select(c => IsText(c.Role) ? new long[InitialCapacity] : []).ToArray();
+        _lengths = schema.Columns.Select(c => IsText(c.Role) ? new int[InitialCapacity] : []).ToArray();
+        RawColumn = schema.Columns.Select((c, i) => (c, i)).First(x => x.c.Role == ColumnRole.RawEvent).i;
+        ErrorColumn = schema.Columns.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Role == ColumnRole.Error, (null!, -1)).i;
+        _rawColumnLengths = _lengths[RawColumn];
     }
 
     public TableSchema Schema { get; }
@@ -53,53 +53,78 @@ internal sealed class TableBatch : IDisposable
 
     public string? Source { get; private set; }
 
-    public ReadOnlyMemory<DateTime> Timestamps => _timestamps.AsMemory(0, Count);
+    /// <summary>Each row's UTC timestamp in milliseconds since the Unix epoch.</summary>
+    public ReadOnlyMemory<long> TimestampsMs => _timestampsMs.AsMemory(0, Count);
 
     public ReadOnlyMemory<int> Partitions => _partitions.AsMemory(0, Count);
 
     public ReadOnlyMemory<long> Offsets => _offsets.AsMemory(0, Count);
 
-    /// <summary>Days since 0001-01-01 of each row's UTC timestamp: the row's <c>dt</c> partition.</summary>
-    public ReadOnlyMemory<int> Days => _days.AsMemory(0, Count);
+    private int RawColumn { get; }
 
-    public int RawLength(int row) => _raw[row].Length;
+    private int ErrorColumn { get; }
+
+    /// <summary>The UTC day of a row's timestamp (days since 0001-01-01): the row's <c>dt</c> partition.</summary>
+    public int Day(int row) => (int)((_timestampsMs[row] * TimeSpan.TicksPerMillisecond + DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerDay);
+
+    public int RawLength(int row) => _rawColumnLengths[row];
 
     /// <summary>The UTF-8 bytes of a text column's value, or false for NULL.</summary>
     public bool TryGetText(int column, int row, out ReadOnlySpan<byte> utf8)
     {
-        switch (Schema.Columns[column].Role)
-        {
-            case ColumnRole.RawEvent:
-                utf8 = _raw[row].Span;
-                return true;
-            case ColumnRole.Error:
-                utf8 = _errors[row] is { } error ? Encoding.UTF8.GetBytes(error) : default;
-                return _errors[row] is not null;
-            default:
-                var start = _starts[column][row];
-                utf8 = start >= 0 ? _raw[row].Span.Slice(start, _lengths[column][row])
-                    : start <= -2 ? _unescaped[-2 - start]
-                    : default;
-                return start != -1;
-        }
+        var length = _lengths[column][row];
+        utf8 = length < 0 ? default : _arena.Get(_positions[column][row], length);
+        return length >= 0;
     }
 
-    public void Add(DecodedEvent e)
+    /// <summary>Where a text column's value is in memory (pinned until the batch is disposed), and its length; -1 for NULL.</summary>
+    public (nint Address, int Length) TextAddress(int column, int row)
     {
-        Source ??= e.Record.Source;
-        if (Count == _timestamps.Length)
+        var length = _lengths[column][row];
+        return length < 0 ? (0, -1) : (_arena.Address(_positions[column][row]), length);
+    }
+
+    /// <summary>Appends record <paramref name="index"/> of a decoded block.</summary>
+    public void Add(DecodedBlock block, int index)
+    {
+        ref readonly var record = ref block.Records[index];
+        Source ??= record.Source;
+        if (Count == _timestampsMs.Length)
         {
             Grow();
         }
 
         var i = Count;
-        var record = e.Record.Value;
-        _raw[i] = e.RawIsBinary ? Encoding.UTF8.GetBytes(Convert.ToBase64String(record.Span)) : _arena.Copy(record.Span);
-        if (Schema.IsDeadLetters)
+        var value = record.Value.Span;
+        var body = value[block.BodyStarts[index]..];
+        var deadLetter = block.DeadLetters is { } dead && dead.TryGetValue(index, out var d) ? d : default;
+        long raw;
+        int rawLength;
+        if (deadLetter.RawIsBinary)
         {
-            _errors[i] = e.Error;
+            var span = _arena.Reserve(Base64.GetMaxEncodedToUtf8Length(value.Length), out raw);
+            Base64.EncodeToUtf8(value, span, out _, out rawLength);
+            _arena.Commit(rawLength);
+        }
+        else
+        {
+            raw = _arena.Write(body);
+            rawLength = body.Length;
         }
 
+        _positions[RawColumn][i] = raw;
+        _lengths[RawColumn][i] = rawLength;
+        if (ErrorColumn >= 0)
+        {
+            var error = deadLetter.Error ?? string.Empty;
+            var span = _arena.Reserve(Encoding.UTF8.GetMaxByteCount(error.Length), out var position);
+            var n = Encoding.UTF8.GetBytes(error, span);
+            _arena.Commit(n);
+            _positions[ErrorColumn][i] = position;
+            _lengths[ErrorColumn][i] = deadLetter.Error is null ? -1 : n;
+        }
+
+        var slots = block.SlotsOf(index);
         for (var c = 0; c < ColumnFields.Length; c++)
         {
             var field = ColumnFields[c];
@@ -108,50 +133,51 @@ internal sealed class TableBatch : IDisposable
                 continue;
             }
 
-            var v = e.Fields[field];
-            if (v.Text is not null)
+            var slot = slots[field];
+            if (!slot.HasValue)
             {
-                _starts[c][i] = -2 - _unescaped.Count;
-                _unescaped.Add(Encoding.UTF8.GetBytes(v.Text));
+                _lengths[c][i] = -1;
+            }
+            else if (slot.Escaped)
+            {
+                // An escape never unescapes to more bytes than its own text.
+                var span = _arena.Reserve(slot.Length, out var position);
+                var n = JsonUnescaper.Unescape(body.Slice(slot.Start, slot.Length), span);
+                _arena.Commit(n);
+                _positions[c][i] = position;
+                _lengths[c][i] = n;
             }
             else
             {
-                _starts[c][i] = v.Start;
-                _lengths[c][i] = v.Length;
+                _positions[c][i] = raw + slot.Start; // the raw copy is contiguous in one arena block
+                _lengths[c][i] = slot.Length;
             }
         }
 
-        _timestamps[i] = e.Timestamp;
-        _days[i] = (int)(e.Timestamp.Ticks / TimeSpan.TicksPerDay);
-        _partitions[i] = e.Record.Partition;
-        _offsets[i] = e.Record.Offset;
-        Bytes += record.Length;
+        _timestampsMs[i] = block.TimestampsMs[index];
+        _partitions[i] = record.Partition;
+        _offsets[i] = record.Offset;
+        Bytes += value.Length;
         Count++;
     }
 
-    /// <summary>Returns the record bytes to the pool; call once the batch is landed.</summary>
+    /// <summary>Returns the arena's blocks to the pool; call once the batch is landed.</summary>
     public void Dispose() => _arena.Dispose();
+
+    private static bool IsText(ColumnRole role) => role is ColumnRole.RawEvent or ColumnRole.Error or ColumnRole.EventField;
 
     private void Grow()
     {
-        var size = _timestamps.Length * 2;
-        Array.Resize(ref _raw, size);
-        Array.Resize(ref _timestamps, size);
+        var size = _timestampsMs.Length * 2;
+        Array.Resize(ref _timestampsMs, size);
         Array.Resize(ref _partitions, size);
         Array.Resize(ref _offsets, size);
-        Array.Resize(ref _days, size);
-        if (_errors.Length > 0)
+        foreach (var c in _textColumns)
         {
-            Array.Resize(ref _errors, size);
+            Array.Resize(ref _positions[c], size);
+            Array.Resize(ref _lengths[c], size);
         }
 
-        for (var c = 0; c < _starts.Length; c++)
-        {
-            if (_starts[c].Length > 0)
-            {
-                Array.Resize(ref _starts[c], size);
-                Array.Resize(ref _lengths[c], size);
-            }
-        }
+        _rawColumnLengths = _lengths[RawColumn];
     }
 }

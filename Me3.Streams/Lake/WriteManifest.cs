@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Me3.Streams.Lake;
 
@@ -22,7 +23,7 @@ internal static class WriteManifest
         var relative = moves.Select(m => new[] { Path.GetRelativePath(lake, m.Temp), Path.GetRelativePath(lake, m.Final) }).ToArray();
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, relative);
+            JsonSerializer.Serialize(stream, relative, ManifestJson.Default.StringArrayArray);
             stream.Flush(flushToDisk: fsync);
         }
 
@@ -50,7 +51,7 @@ internal static class WriteManifest
             string[][] moves;
             try
             {
-                moves = JsonSerializer.Deserialize<string[][]>(File.ReadAllBytes(manifest)) ?? [];
+                moves = JsonSerializer.Deserialize(File.ReadAllBytes(manifest), ManifestJson.Default.StringArrayArray) ?? [];
             }
             catch (FileNotFoundException)
             {
@@ -83,3 +84,8 @@ internal static class WriteManifest
         return completed;
     }
 }
+
+/// <summary>The manifest's JSON contract, generated at build time: no reflection, so it works trimmed, in single-file
+/// and native AOT apps, and where reflection-based serialization is switched off.</summary>
+[JsonSerializable(typeof(string[][]))]
+internal sealed partial class ManifestJson : JsonSerializerContext;

@@ -47,6 +47,9 @@ public sealed record LakeSettings
     /// <summary>Whether landed files and renames are flushed to disk (fsync) before offsets count as committable.</summary>
     public bool Fsync { get; init; } = true;
 
+    /// <summary>Which library encodes the Parquet files.</summary>
+    public ParquetWriterKind ParquetWriter { get; init; } = ParquetWriterKind.ParquetSharp;
+
     /// <summary>Returns a copy with other routing.</summary>
     /// <param name="routing">The routing.</param>
     /// <returns>The new settings.</returns>
@@ -81,6 +84,11 @@ public sealed record LakeSettings
     /// <returns>The new settings.</returns>
     public LakeSettings WithRowGroupRows(int rows) => this with { RowGroupRows = rows };
 
+    /// <summary>Returns a copy that encodes Parquet with another library.</summary>
+    /// <param name="writer">The library.</param>
+    /// <returns>The new settings.</returns>
+    public LakeSettings WithParquetWriter(ParquetWriterKind writer) => this with { ParquetWriter = writer };
+
     /// <summary>Checks the bounds.</summary>
     /// <exception cref="Me3Exception">A bound is out of range.</exception>
     public void Validate()
@@ -92,6 +100,7 @@ public sealed record LakeSettings
         Require(MaxConcurrentWrites > 0, nameof(MaxConcurrentWrites), "must be positive");
         Require(RowGroupRows > 0, nameof(RowGroupRows), "must be positive");
         Require(RowGroupBytes > 0, nameof(RowGroupBytes), "must be positive");
+        Require(Enum.IsDefined(ParquetWriter), nameof(ParquetWriter), "must be ParquetSharp or ParquetNet");
     }
 
     private static void Require(bool ok, string name, string what)

@@ -32,6 +32,17 @@ public sealed class EventDecoderSpec
     }
 
     [Fact]
+    public void Decoder_must_skip_a_byte_order_mark_before_the_JSON_and_keep_it_out_of_raw_event()
+    {
+        var e = _decoder.Decode(Records.Bytes([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(Records.Purchase("alice", "katana"))]));
+
+        Assert.Null(e.Error);
+        Assert.Equal("purchases", e.Table.Name);
+        Assert.Equal("alice", Field(e, "user_name"));
+        Assert.Equal("ApacheBench/2.3", Field(e, "user_agent"));
+    }
+
+    [Fact]
     public void Decoder_must_route_guild_joins_to_gjoins()
     {
         var e = _decoder.Decode(Records.Json("""{"event_type":"join_guild","user_name":"bob","guild_name":"ni"}"""));

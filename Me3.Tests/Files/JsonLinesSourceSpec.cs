@@ -11,7 +11,7 @@ namespace Me3.Tests.Files;
 public sealed class JsonLinesSourceSpec : LakeSpec
 {
     private async Task<IReadOnlyList<SourceRecord>> ReadAsync(string path) =>
-        await Me3Source.JsonLines(path).RunWith(Sink.Seq<SourceRecord>(), Materializer);
+        await Me3Source.JsonLines(path).SelectMany(block => block.Records()).RunWith(Sink.Seq<SourceRecord>(), Materializer);
 
     private static string Text(SourceRecord r) => Encoding.UTF8.GetString(r.Value.Span);
 

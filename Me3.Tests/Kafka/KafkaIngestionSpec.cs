@@ -122,25 +122,19 @@ public sealed class KafkaBackpressureSpec(KafkaFixture fixture) : LakeSpec, ICla
     {
         var topic = fixture.NewTopic(partitions: 4);
         await fixture.ProduceAsync(topic, Enumerable.Range(0, 3000).Select(i => Records.Purchase($"u{i}", "s")));
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var writes = 0;
         var lake = Settings(batchRecords: 100).WithMaxBufferedBytes(8L << 20);
-        var writer = new Me3.Streams.Lake.LakeWriterStage(lake)
-        {
-            BeforeWrite = () => Interlocked.Increment(ref writes) == 1 ? gate.Task : Task.CompletedTask,
-        };
+        var lander = new GatedLander(lake, held: 1);
         var consumer = fixture.Consumer(topic, "bp").WithMaxBufferedRecords(100);
 
         var (control, done) = Me3.Streams.Dsl.Me3Source.KafkaCommittable(consumer)
-            .Via(Me3.Streams.Dsl.Me3Flow.Decode(lake.Routing))
-            .Via(Akka.Streams.Dsl.Flow.FromGraph(writer))
+            .Via(Me3.Streams.Lake.LakeIngest.Flow(lake, lander, Me3.Streams.Lake.LakeIngest.DecodeParallelism))
             .ToMaterialized(Me3.Streams.Dsl.Me3Sink.CommitToKafka(CommitterSettings.Default), Akka.Streams.Dsl.Keep.Both)
             .Run(Materializer);
 
         // The first write is held for longer than the source waits before pausing its partitions.
-        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref writes) >= 1), TimeSpan.FromSeconds(30));
+        await lander.FirstWrite.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        gate.SetResult();
+        lander.Release();
 
         await AwaitConditionAsync(() =>
         {

@@ -23,11 +23,11 @@ public abstract class LakeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     protected LakeSettings Settings(int batchRecords = 1000) =>
         new LakeSettings(Temp.Lake).WithBatchBounds(batchRecords, 8L << 20, TimeSpan.FromSeconds(30));
 
-    protected Task<IngestSummary> IngestAsync(Source<SourceRecord, NotUsed> source, LakeSettings settings) =>
+    protected Task<IngestSummary> IngestAsync(Source<RecordBlock, NotUsed> source, LakeSettings settings) =>
         source.Via(Me3Flow.Ingest(settings)).RunWith(Me3Sink.Summary(), Materializer);
 
     protected Task<IngestSummary> IngestAsync(IEnumerable<SourceRecord> records, LakeSettings settings) =>
-        IngestAsync(Source.From(records), settings);
+        IngestAsync(Source.From(records).Via(Me3Flow.Blocks()), settings);
 
     protected new void Dispose()
     {

@@ -1,4 +1,4 @@
-namespace Me3.Streams.Lake;
+namespace Me3.Streams.Lake.Encoders;
 
 /// <summary>
 /// Passes writes to a buffered <see cref="FileStream"/> synchronously, even when called as async. Parquet.Net

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Me3.Streams.Routing;
 using Parquet.Schema;
 
-namespace Me3.Streams.Lake;
+namespace Me3.Streams.Lake.Encoders;
 
 /// <summary>A table's columns as Parquet.Net fields: text as UTF-8 STRING, the timestamp as TIMESTAMP(ms, UTC),
 /// the partition as INT32, the offset as INT64.</summary>
