@@ -14,6 +14,9 @@ internal static class Program
             GenerateCommand.Create(),
             KafkaCommand.Create(),
             BenchCommand.Create(),
+            ReportCommand.Create(),
+            QueryCommand.Create(),
+            TablesCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

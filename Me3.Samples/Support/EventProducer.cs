@@ -22,7 +22,7 @@ internal static class EventProducer
             buffer.SetLength(0);
             using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
             {
-                generator.WriteEvent(json, i);
+                generator.WriteEvent(json);
             }
 
             var value = buffer.ToArray();

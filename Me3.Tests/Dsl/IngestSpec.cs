@@ -212,11 +212,12 @@ public sealed class IngestSpec : LakeSpec
         await this.AssertAllStagesStoppedAsync(async () =>
         {
             var file = Temp.File("events.jsonl");
-            Samples.Commands.GenerateCommand.Generate(file, 4000, seed: 3);
+            // Other events are 3% of the generated ones: offsets advance each time their (slowest-filling) batch lands.
+            Samples.Commands.GenerateCommand.Generate(file, 20_000, seed: 3);
             var checks = 0;
 
             var summary = await Me3Source.JsonLines(file)
-                .Via(Me3Flow.Ingest(Settings(batchRecords: 300)))
+                .Via(Me3Flow.Ingest(Settings(batchRecords: 100)))
                 .Select(checkpoint =>
                 {
                     using var duck = new DuckLake(Temp.Lake);
