@@ -18,6 +18,19 @@ internal static class Program
             QueryCommand.Create(),
             TablesCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line per mistake, no usage dump: the user sees what to fix; --help shows the rest.
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+
+            Console.Error.WriteLine($"(see: {string.Join(' ', parsed.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Append(parsed.CommandResult.Command.Name))} --help)".Replace("( ", "(", StringComparison.Ordinal));
+            return Task.FromResult(2);
+        }
+
+        return parsed.InvokeAsync();
     }
 }

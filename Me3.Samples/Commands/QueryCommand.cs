@@ -24,14 +24,16 @@ internal static class QueryCommand
             sql, format, maxRows,
         };
         engine.AddTo(command);
-        command.Validators.Add(r =>
+        maxRows.Validators.Add(r =>
         {
-            if (r.GetValue(maxRows) is < 1 or > 10_000_000)
+            if (r.GetValueOrDefault<int>() is < 1 or > 10_000_000)
             {
                 r.AddError("--max-rows must be between 1 and 10000000.");
             }
-
-            if (string.IsNullOrWhiteSpace(r.GetValue(sql)))
+        });
+        sql.Validators.Add(r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()))
             {
                 r.AddError("The SQL statement is empty.");
             }
@@ -118,7 +120,7 @@ internal static class QueryCommand
     private static void WriteJson(IReadOnlyList<QueryColumn> columns, IReadOnlyList<object?[]> rows)
     {
         using var stdout = Console.OpenStandardOutput();
-        using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
             foreach (var row in rows)

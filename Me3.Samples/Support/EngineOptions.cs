@@ -33,7 +33,10 @@ internal sealed class EngineOptions
                     : $"--lake '{result.GetValue(Lake)!.FullName}' does not exist; land events there first (ingest or demo).");
             }
 
-            if (result.GetValue(Timeout) is <= 0 or > 86_400)
+        });
+        Timeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is <= 0 or > 86_400)
             {
                 result.AddError("--timeout must be between 0 and 86400 seconds.");
             }
