@@ -39,7 +39,7 @@ public static class OperationsApi
         try
         {
             using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
-            admin.GetMetadata(options.Value.Kafka.Topic, TimeSpan.FromSeconds(2));
+            admin.GetMetadata(kafka.Topic, TimeSpan.FromSeconds(2));
             return TypedResults.Ok("ready");
         }
         catch (KafkaException e)

@@ -60,7 +60,7 @@ public static class Me3HostExtensions
             status.Checkpoint += Observe;
             var lake = new LakeSettings(options.Lake.Path).WithBatchBounds(
                 options.Ingest.BatchRecords, (long)options.Ingest.BatchMegabytes << 20, TimeSpan.FromSeconds(options.Ingest.BatchSeconds));
-            var consumer = new KafkaConsumerSettings(kafka.BootstrapServers, options.Kafka.GroupId, options.Kafka.Topic)
+            var consumer = new KafkaConsumerSettings(kafka.BootstrapServers, options.Kafka.GroupId, kafka.Topic)
                 .WithStopTimeout(TimeSpan.FromSeconds(options.Ingest.StopTimeoutSeconds));
 
             // The embedded broker's data dies with the process: a stop first lands everything it acknowledged.

@@ -28,7 +28,7 @@ public sealed class EventPublisher : IDisposable
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(options);
         var api = options.Value.Api;
-        _topic = options.Value.Kafka.Topic;
+        _topic = kafka.Topic;
         Timeout = TimeSpan.FromSeconds(api.PublishTimeoutSeconds);
         _producer = new KafkaProducer(new Streams.Settings.KafkaProducerSettings(kafka.BootstrapServers).WithDeliveryTimeout(Timeout));
         _queue = Channel.CreateBounded<ProducerMessage<TaskCompletionSource<bool>>>(new BoundedChannelOptions(api.QueueCapacity)

@@ -16,15 +16,63 @@ public sealed partial class KafkaConnection : IDisposable
         var kafka = options.Value.Kafka;
         if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {
+            Topic = FreshEmbeddedTopic(options.Value.Lake.Path, kafka.Topic);
             Embedded = new EmbeddedKafka(brokers: 3);
-            Embedded.CreateTopic(kafka.Topic, partitions: 4, replicationFactor: 3);
+            Embedded.CreateTopic(Topic, partitions: 4, replicationFactor: 3);
             BootstrapServers = Embedded.BootstrapServers;
-            LogEmbedded(logger, BootstrapServers);
+            LogEmbedded(logger, BootstrapServers, Topic);
         }
         else
         {
+            Topic = kafka.Topic;
             BootstrapServers = kafka.BootstrapServers;
         }
+    }
+
+    /// <summary>The topic the game API publishes to and the ingestion reads: <c>Me3:Kafka:Topic</c>, or with the
+    /// embedded broker possibly a fresh incarnation of it (see <see cref="FreshEmbeddedTopic"/>).</summary>
+    public string Topic { get; }
+
+    /// <summary>
+    /// A new embedded broker starts its topic's offsets at 0 again, while the lake remembers the offsets an earlier
+    /// run landed under the topic's name and would skip new events at those offsets as replays. So each embedded run
+    /// whose lake already holds that topic's events uses a new incarnation of the topic, <c>{topic}.2</c>,
+    /// <c>{topic}.3</c>…, whose offsets the lake has never seen. Real Kafka keeps its offsets and its topic name.
+    /// </summary>
+    /// <param name="lake">The lake directory.</param>
+    /// <param name="topic">The configured topic.</param>
+    /// <returns>The topic name for this run.</returns>
+    public static string FreshEmbeddedTopic(string lake, string topic)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(lake);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        var root = Path.GetFullPath(lake);
+        if (!Directory.Exists(root))
+        {
+            return topic;
+        }
+
+        var used = 0;
+        var files = Directory.EnumerateDirectories(root)
+            .SelectMany(table => Directory.EnumerateDirectories(table, "dt=*"))
+            .SelectMany(partition => Directory.EnumerateFiles(partition, topic + "*" + Streams.Lake.LakeFileName.Extension));
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file);
+            var plus = name.IndexOf('+', StringComparison.Ordinal);
+            var source = plus < 0 ? "" : name[..plus];
+            if (source == topic)
+            {
+                used = Math.Max(used, 1);
+            }
+            else if (source.StartsWith(topic + ".", StringComparison.Ordinal)
+                && int.TryParse(source.AsSpan(topic.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                used = Math.Max(used, n);
+            }
+        }
+
+        return used == 0 ? topic : $"{topic}.{used + 1}";
     }
 
     /// <summary>The bootstrap servers clients use.</summary>
@@ -36,6 +84,6 @@ public sealed partial class KafkaConnection : IDisposable
     /// <inheritdoc />
     public void Dispose() => Embedded?.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Me3:Kafka:BootstrapServers is empty: using an EMBEDDED, IN-MEMORY, NON-DURABLE Kafka at {Bootstrap} (development only; events are lost on exit)")]
-    private static partial void LogEmbedded(ILogger logger, string bootstrap);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Me3:Kafka:BootstrapServers is empty: using an EMBEDDED, IN-MEMORY, NON-DURABLE Kafka at {Bootstrap}, topic {Topic} (development only: a stop lands what it acknowledged, nothing survives the process)")]
+    private static partial void LogEmbedded(ILogger logger, string bootstrap, string topic);
 }
