@@ -1,22 +1,6 @@
-using Me3.Host.Apis;
-using Me3.Host.Configuration;
-using Prometheus;
+using Me3.Host;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddMe3();
-
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseHttpMetrics();
-if (app.Configuration.GetValue("Me3:Api:Enabled", true))
-{
-    app.MapGameApi();
-}
-
-app.MapOperationsApi();
-app.MapAnalyticsApi();
-app.Run();
+Me3HostApplication.Build(args).Run();
 
 /// <summary>The host's entry point; public for WebApplicationFactory tests.</summary>
 public partial class Program;

@@ -10,6 +10,7 @@ internal static class Program
     {
         var root = new RootCommand("Me3 Streams samples: land Mid-EVIL III game events in a Parquet lake.")
         {
+            DemoCommand.Create(),
             IngestCommand.Create(),
             GenerateCommand.Create(),
             KafkaCommand.Create(),
