@@ -1,6 +1,5 @@
 using Me3.Host.Apis;
 using Me3.Host.Configuration;
-using Prometheus;
 
 namespace Me3.Host;
 
@@ -27,7 +26,6 @@ public static class Me3HostApplication
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseHttpMetrics();
         if (app.Configuration.GetValue("Me3:Api:Enabled", true))
         {
             app.MapGameApi();

@@ -4,20 +4,17 @@ using Me3.Host.Publishing;
 using Me3.Streams.Hosting;
 using Me3.Streams.Settings;
 using Microsoft.Extensions.Options;
-using Prometheus;
+using Akka.Streams;
+using Me3.Host.Health;
+using Me3.Streams;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Me3.Host.Configuration;
 
 /// <summary>Wires the host: validated options, Kafka, the publisher, and the hosted ingestion.</summary>
 public static class Me3HostExtensions
 {
-    private static readonly Counter RowsLanded = Metrics.CreateCounter("me3_rows_landed_total", "Rows landed in the lake.", "table");
-    private static readonly Counter FilesLanded = Metrics.CreateCounter("me3_files_landed_total", "Parquet files landed.", "table");
-    private static readonly Counter AlreadyInLake = Metrics.CreateCounter("me3_replayed_skipped_total", "Replayed records skipped because the lake had them.", "table");
-    private static readonly Histogram BatchRows = Metrics.CreateHistogram("me3_file_rows", "Rows per landed file.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(10, 4, 8) });
-    private static readonly Gauge CommittedOffset = Metrics.CreateGauge("me3_committable_offset", "Latest committable offset.", "topic", "partition");
-
     /// <summary>Adds everything Me3.Host runs, from the <c>Me3</c> configuration section.</summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The builder.</returns>
@@ -31,6 +28,12 @@ public static class Me3HostExtensions
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<Me3IngestionStatus>();
         builder.Services.AddMe3Analytics();
+        builder.Services.AddMe3Health();
+
+        // One metrics system: the library's meter (and ASP.NET Core's own) exported by OpenTelemetry.
+        builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("me3-host")).WithMetrics(metrics => metrics
+            .AddMeter(Me3Metrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
         var maxBody = builder.Configuration.GetValue($"{Me3Options.Section}:Api:MaxBodyBytes", new ApiOptions().MaxBodyBytes);
         var stopSeconds = builder.Configuration.GetValue($"{Me3Options.Section}:Ingest:StopTimeoutSeconds", new IngestOptions().StopTimeoutSeconds);
 
@@ -57,35 +60,17 @@ public static class Me3HostExtensions
 
             var kafka = services.GetRequiredService<KafkaConnection>();
             var status = services.GetRequiredService<Me3IngestionStatus>();
-            status.Checkpoint += Observe;
             var lake = new LakeSettings(options.Lake.Path).WithBatchBounds(
                 options.Ingest.BatchRecords, (long)options.Ingest.BatchMegabytes << 20, TimeSpan.FromSeconds(options.Ingest.BatchSeconds));
             var consumer = new KafkaConsumerSettings(kafka.BootstrapServers, options.Kafka.GroupId, kafka.Topic)
                 .WithStopTimeout(TimeSpan.FromSeconds(options.Ingest.StopTimeoutSeconds));
+            var ingest = options.Ingest;
+            var restart = RestartSettings.Create(TimeSpan.FromSeconds(ingest.RestartMinBackoffSeconds), TimeSpan.FromSeconds(ingest.RestartMaxBackoffSeconds), 0.2)
+                .WithMaxRestarts(ingest.MaxRestarts, TimeSpan.FromSeconds(ingest.RestartWindowSeconds));
 
             // The embedded broker's data dies with the process: a stop first lands everything it acknowledged.
-            akka.WithMe3Ingestion(new Me3IngestionSettings(consumer, lake).WithCatchUpBeforeStop(kafka.Embedded is not null), status);
+            akka.WithMe3Ingestion(new Me3IngestionSettings(consumer, lake).WithCatchUpBeforeStop(kafka.Embedded is not null).WithRestart(restart), status);
         });
         return builder;
-    }
-
-    private static void Observe(Streams.Lake.LakeCheckpoint checkpoint)
-    {
-        foreach (var file in checkpoint.Files)
-        {
-            RowsLanded.WithLabels(file.Table).Inc(file.Rows);
-            FilesLanded.WithLabels(file.Table).Inc();
-            BatchRows.Observe(file.Rows);
-        }
-
-        foreach (var (table, skipped) in checkpoint.AlreadyInLake)
-        {
-            AlreadyInLake.WithLabels(table).Inc(skipped);
-        }
-
-        foreach (var offset in checkpoint.Offsets)
-        {
-            CommittedOffset.WithLabels(offset.Source, offset.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(offset.NextOffset);
-        }
     }
 }

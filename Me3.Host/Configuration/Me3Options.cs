@@ -78,4 +78,17 @@ public sealed class IngestOptions
 
     /// <summary>The longest a stop may take to land and commit what is in flight, in seconds.</summary>
     public double StopTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How many restarts after failures are allowed within <see cref="RestartWindowSeconds"/>; past that the
+    /// ingestion stays down and liveness fails.</summary>
+    public int MaxRestarts { get; set; } = 10;
+
+    /// <summary>The window <see cref="MaxRestarts"/> counts in, in seconds.</summary>
+    public double RestartWindowSeconds { get; set; } = 600;
+
+    /// <summary>The first backoff before a restart, in seconds; it doubles per failure up to <see cref="RestartMaxBackoffSeconds"/>.</summary>
+    public double RestartMinBackoffSeconds { get; set; } = 1;
+
+    /// <summary>The longest backoff before a restart, in seconds.</summary>
+    public double RestartMaxBackoffSeconds { get; set; } = 30;
 }

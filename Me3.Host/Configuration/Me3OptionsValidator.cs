@@ -30,6 +30,11 @@ public sealed class Me3OptionsValidator : IValidateOptions<Me3Options>
         Require(options.Ingest.BatchMegabytes is > 0 and <= 1024, "Ingest:BatchMegabytes", "must be between 1 and 1024.");
         Require(options.Ingest.BatchSeconds > 0, "Ingest:BatchSeconds", "must be positive.");
         Require(options.Ingest.StopTimeoutSeconds is > 0 and <= 3600, "Ingest:StopTimeoutSeconds", "must be between 0 and 3600.");
+        Require(options.Ingest.MaxRestarts >= 0, "Ingest:MaxRestarts", "must not be negative.");
+        Require(options.Ingest.RestartWindowSeconds > 0, "Ingest:RestartWindowSeconds", "must be positive.");
+        Require(options.Ingest.RestartMinBackoffSeconds is > 0 and <= 3600, "Ingest:RestartMinBackoffSeconds", "must be between 0 and 3600.");
+        Require(options.Ingest.RestartMaxBackoffSeconds >= options.Ingest.RestartMinBackoffSeconds && options.Ingest.RestartMaxBackoffSeconds <= 3600,
+            "Ingest:RestartMaxBackoffSeconds", "must be between Me3:Ingest:RestartMinBackoffSeconds and 3600.");
         Require(options.Analytics.QueryTimeoutSeconds is > 0 and <= 3600, "Analytics:QueryTimeoutSeconds", "must be between 0 and 3600.");
         Require(options.Analytics.MaxRows is > 0 and <= 10_000_000, "Analytics:MaxRows", "must be between 1 and 10000000.");
         Require(options.Analytics.MaxConcurrentQueries is > 0 and <= 256, "Analytics:MaxConcurrentQueries", "must be between 1 and 256.");

@@ -44,9 +44,6 @@ public sealed class EventPublisher : IDisposable
     /// <summary>How long a publish may take.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>Events acknowledged by Kafka.</summary>
-    public static readonly Prometheus.Counter Produced = Prometheus.Metrics.CreateCounter("me3_events_produced_total", "Game events acknowledged by Kafka.");
-
     /// <summary>Publishes one event; true when all in-sync replicas acknowledged it within the timeout.</summary>
     /// <param name="json">The event's UTF-8 JSON.</param>
     /// <param name="aborted">The request's abort token.</param>
@@ -59,13 +56,7 @@ public sealed class EventPublisher : IDisposable
         try
         {
             await _queue.Writer.WriteAsync(new ProducerMessage<TaskCompletionSource<bool>>(_topic, null, json, acknowledged), timeout.Token).ConfigureAwait(false);
-            var ok = await acknowledged.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-            if (ok)
-            {
-                Produced.Inc();
-            }
-
-            return ok;
+            return await acknowledged.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

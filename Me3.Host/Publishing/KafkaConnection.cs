@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Me3.Host.Configuration;
 using Me3.Streams.Kafka;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,8 @@ namespace Me3.Host.Publishing;
 /// <summary>Where Kafka is: the configured brokers, or, when none are, an embedded development broker.</summary>
 public sealed partial class KafkaConnection : IDisposable
 {
+    private readonly Lazy<IAdminClient> _admin;
+
     /// <summary>Connects to the configured brokers or starts the embedded one.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="logger">Where the embedded broker's warning goes.</param>
@@ -27,6 +30,8 @@ public sealed partial class KafkaConnection : IDisposable
             Topic = kafka.Topic;
             BootstrapServers = kafka.BootstrapServers;
         }
+
+        _admin = new(() => new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build());
     }
 
     /// <summary>The topic the game API publishes to and the ingestion reads: <c>Me3:Kafka:Topic</c>, or with the
@@ -81,8 +86,19 @@ public sealed partial class KafkaConnection : IDisposable
     /// <summary>The embedded broker, when one runs.</summary>
     public EmbeddedKafka? Embedded { get; }
 
+    /// <summary>One admin client for the process's metadata queries (health checks), built on first use.</summary>
+    public IAdminClient Admin => _admin.Value;
+
     /// <inheritdoc />
-    public void Dispose() => Embedded?.Dispose();
+    public void Dispose()
+    {
+        if (_admin.IsValueCreated)
+        {
+            _admin.Value.Dispose();
+        }
+
+        Embedded?.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Me3:Kafka:BootstrapServers is empty: using an EMBEDDED, IN-MEMORY, NON-DURABLE Kafka at {Bootstrap}, topic {Topic} (development only: a stop lands what it acknowledged, nothing survives the process)")]
     private static partial void LogEmbedded(ILogger logger, string bootstrap, string topic);

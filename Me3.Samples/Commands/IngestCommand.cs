@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Me3.Samples.Support;
@@ -90,32 +91,44 @@ internal static class IngestCommand
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         var ct = stop.Token;
+        ActorSystem? system = null;
         try
         {
             settings.Validate();
             LakeCheck.RequireWritable(settings.Path);
-            using var system = Actors.Create("me3-ingest");
-            var ((control, summary), committed) = Me3Source.KafkaCommittable(consumer)
-                .Via(Me3Flow.Ingest(settings))
-                .AlsoToMaterialized(Me3Sink.Summary(), Keep.Both)
-                .ToMaterialized(Me3Sink.CommitToKafka(CommitterSettings.Default), Keep.Both)
-                .Run(system.Materializer());
+            system = Actors.Create("me3-ingest");
+            var ingestion = Me3Graph.KafkaToLake(consumer, settings).Run(system.Materializer());
             Console.WriteLine($"consuming {string.Join(",", consumer.Topics)} as group {consumer.GroupId} from {consumer.BootstrapServers} into {settings.Path}; SIGINT or SIGTERM drains, commits and stops");
-            await Task.WhenAny(committed, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
-            if (!committed.IsCompleted)
+            await Task.WhenAny(ingestion.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+            if (!ingestion.Completion.IsCompleted)
             {
-                Console.WriteLine("stopping: landing and committing what is in flight …");
-                await control.DrainAndShutdownAsync(committed, CancellationToken.None).ConfigureAwait(false);
+                Console.WriteLine($"stopping: landing and committing what is in flight (at most {consumer.StopTimeout.TotalSeconds:F0} s) …");
+                await ingestion.DrainAndShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+                if (!ingestion.Completion.IsCompleted)
+                {
+                    await Console.Error.WriteLineAsync(
+                        $"warning: not everything was committed within the stop timeout ({consumer.StopTimeout.TotalSeconds:F0} s); what is landed stays landed, the rest is read again and skipped on the next start.");
+                    return 0;
+                }
             }
 
-            await committed.ConfigureAwait(false);
-            Print(await summary.ConfigureAwait(false), settings.Path, clock.Elapsed);
+            Print(await ingestion.Completion.ConfigureAwait(false), settings.Path, clock.Elapsed);
             return 0;
         }
-        catch (Me3Exception e)
+#pragma warning disable CA1031 // The command's boundary: any failure becomes one line and a non-zero exit.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await Console.Error.WriteLineAsync($"error: {(e as AggregateException)?.GetBaseException().Message ?? e.Message}");
             return 1;
+        }
+        finally
+        {
+            if (system is not null)
+            {
+                // Bounded: a consumer stuck on an unresponsive broker must not keep the process alive.
+                await Task.WhenAny(system.Terminate(), Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None)).ConfigureAwait(false);
+            }
         }
     }
 

@@ -57,8 +57,10 @@ internal static class KafkaBench
 
     private static double RawConsume(string bootstrap, int messages, string group)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new KafkaConsumerSettings(bootstrap, group, "events").ToConsumerConfig()).Build();
         var clock = Stopwatch.StartNew();
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new KafkaConsumerSettings(bootstrap, group, "events").ToConsumerConfig())
+            .SetPartitionsAssignedHandler((_, _) => clock.Restart()) // steady state: the group join is not the consumer's throughput
+            .Build();
         consumer.Subscribe("events");
         var idle = 0;
         var seen = 0;
@@ -72,11 +74,6 @@ internal static class KafkaBench
 
             if (r is not null)
             {
-                if (seen == 0)
-                {
-                    clock.Restart(); // steady state: the group join is not the consumer's throughput
-                }
-
                 seen++;
             }
         }
@@ -96,36 +93,24 @@ internal static class KafkaBench
 
         using var system = Actors.Create("bench");
         var settings = new LakeSettings(lake).WithBatchBounds(250_000, 32L << 20, TimeSpan.FromMilliseconds(500));
-        var landed = 0L;
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
-        var first = true;
-        var (control, committed) = Me3Source.KafkaCommittable(new KafkaConsumerSettings(bootstrap, group, "events"))
-            .Select(r =>
-            {
-                if (first)
-                {
-                    first = false;
-                    clock.Restart(); // steady state, as for the raw consumer
-                }
+        var ingestion = Me3Graph.KafkaToLake(new KafkaConsumerSettings(bootstrap, group, "events"), settings).Run(system.Materializer());
 
-                return r;
-            })
-            .Via(Me3Flow.Ingest(settings))
-            .Select(c =>
-            {
-                if (Interlocked.Add(ref landed, c.Files.Sum(f => f.Rows)) >= messages)
-                {
-                    all.TrySetResult();
-                }
+        // Steady state, as for the raw consumer: the clock starts when the group has assigned the partitions.
+        while (ingestion.Control.Assignment.Count == 0 && !ingestion.Completion.IsCompleted)
+        {
+            Thread.Sleep(1);
+        }
 
-                return c;
-            })
-            .ToMaterialized(Me3Sink.CommitToKafka(CommitterSettings.Default), Keep.Both)
-            .Run(system.Materializer());
-        all.Task.Wait();
+        clock.Restart();
+        while (ingestion.RowsLanded < messages && !ingestion.Completion.IsCompleted)
+        {
+            Thread.Sleep(1);
+        }
+
         var seconds = clock.Elapsed.TotalSeconds;
-        control.DrainAndShutdownAsync(committed).Wait();
+        ingestion.DrainAndShutdownAsync().Wait();
+        ingestion.Completion.Wait(); // surfaces a failure instead of reporting a rate
         return seconds;
     }
 }

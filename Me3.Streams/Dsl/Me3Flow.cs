@@ -44,7 +44,12 @@ public static class Me3Flow
     /// <param name="settings">The lake settings.</param>
     /// <returns>The flow.</returns>
     /// <exception cref="Me3Exception">The settings are invalid.</exception>
-    public static Flow<RecordBlock, LakeCheckpoint, NotUsed> Ingest(LakeSettings settings) => LakeIngest.Flow(settings);
+    public static Flow<RecordBlock, LakeCheckpoint, NotUsed> Ingest(LakeSettings settings) =>
+        LakeIngest.Flow(settings).Select(checkpoint =>
+        {
+            Me3Metrics.Landed(checkpoint);
+            return checkpoint;
+        });
 
     /// <summary>
     /// Groups single records into blocks for <see cref="Ingest"/>, for sources of your own that emit one record at a

@@ -15,9 +15,7 @@ public static class Me3Sink
     /// </summary>
     /// <returns>The sink.</returns>
     public static Sink<LakeCheckpoint, Task<IngestSummary>> Summary() =>
-        Sink.Aggregate<LakeCheckpoint, IngestSummary?>(null, (summary, checkpoint) => (summary ?? new IngestSummary()).Add(checkpoint))
-            .MapMaterializedValue(async task => await task.ConfigureAwait(false) ?? new IngestSummary())
-            .Named("ingestSummary");
+        Sink.FromGraph(new SummarySink()).MapMaterializedValue(progress => progress.Completion);
 
     /// <summary>
     /// Commits the positions the lake writer reports, batched by count and interval, to the committer each position
@@ -52,6 +50,11 @@ public static class Me3Sink
         {
             var list = group.ToArray();
             await group.Key.CommitAsync(list, CancellationToken.None).ConfigureAwait(false);
+            foreach (var offset in list)
+            {
+                Me3Metrics.Committed(offset.Source, offset.Partition, offset.NextOffset);
+            }
+
             count += list.Length;
         }
 

@@ -1,11 +1,7 @@
 using System.Globalization;
 using Akka;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Hosting;
-using Akka.Streams;
-using Akka.Streams.Dsl;
-using Me3.Streams.Dsl;
 
 namespace Me3.Streams.Hosting;
 
@@ -13,14 +9,15 @@ namespace Me3.Streams.Hosting;
 public static class Me3IngestionExtensions
 {
     /// <summary>
-    /// Runs <c>Kafka → decode → route → micro-batch → Parquet → commit</c> when the actor system starts, and stops it
-    /// in coordinated shutdown's service-unbind phase (SIGTERM, host stop): optionally catch up with the topic
-    /// (<see cref="Me3IngestionSettings.CatchUpBeforeStop"/>), then stop consuming, land and commit the in-flight
-    /// batches and close the consumer, all within the consumer's <see cref="Settings.KafkaConsumerSettings.StopTimeout"/>.
+    /// Runs <see cref="Dsl.Me3Graph.KafkaToLake"/> when the actor system starts, restarts it with backoff when it
+    /// fails (<see cref="Me3IngestionSettings.Restart"/>), and stops it in coordinated shutdown's service-unbind phase
+    /// (SIGTERM, host stop): optionally catch up with the topic (<see cref="Me3IngestionSettings.CatchUpBeforeStop"/>),
+    /// then stop consuming, land and commit the in-flight batches and close the consumer, all within the consumer's
+    /// <see cref="Settings.KafkaConsumerSettings.StopTimeout"/>.
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="settings">What to run.</param>
-    /// <param name="status">Receives the running state (for readiness and metrics); optional.</param>
+    /// <param name="status">Receives the state (for health checks); optional.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="Me3Exception">The lake settings are invalid.</exception>
     public static AkkaConfigurationBuilder WithMe3Ingestion(
@@ -32,54 +29,17 @@ public static class Me3IngestionExtensions
         ArgumentNullException.ThrowIfNull(settings);
         settings.Lake.Validate();
         status ??= new Me3IngestionStatus();
-        var stopTimeout = settings.Consumer.StopTimeout;
 
         // The phase's default (5 s) would abandon the drain half way; give it the whole stop timeout.
-        var phaseSeconds = Math.Ceiling((stopTimeout + TimeSpan.FromSeconds(5)).TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        var phaseSeconds = Math.Ceiling((settings.Consumer.StopTimeout + TimeSpan.FromSeconds(5)).TotalSeconds).ToString(CultureInfo.InvariantCulture);
         builder.AddHocon($"akka.coordinated-shutdown.phases.service-unbind.timeout = {phaseSeconds}s", HoconAddMode.Prepend);
         return builder.AddStartup((system, _) =>
         {
-            var (control, committed) = Me3Source.KafkaCommittable(settings.Consumer)
-                .Via(Me3Flow.Ingest(settings.Lake))
-                .Select(checkpoint =>
-                {
-                    status.Record(checkpoint);
-                    return checkpoint;
-                })
-                .ToMaterialized(Me3Sink.CommitToKafka(settings.Committer), Keep.Both)
-                .Run(system.Materializer());
-            status.Control = control;
-            status.Running = true;
-            committed.ContinueWith(t =>
-            {
-                status.Running = false;
-                status.Failure = t.Exception?.GetBaseException();
-                if (t.IsFaulted)
-                {
-                    system.Log.Error(status.Failure, "Me3 ingestion stopped on a failure; records not committed will be read again on restart");
-                }
-            }, TaskScheduler.Default);
-
+            var supervisor = new IngestionSupervisor(settings, status, system);
+            supervisor.Start();
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "me3-ingestion-drain", async () =>
             {
-                using var deadline = new CancellationTokenSource(stopTimeout);
-                if (settings.CatchUpBeforeStop && !committed.IsCompleted)
-                {
-                    try
-                    {
-                        await control.CatchUpAsync(deadline.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        system.Log.Warning("Me3 ingestion did not read to the end of its topics within {0}; what it did not land is read again on the next start", stopTimeout);
-                    }
-                    catch (Me3Exception e)
-                    {
-                        system.Log.Warning(e, "Me3 ingestion could not catch up before stopping");
-                    }
-                }
-
-                await control.DrainAndShutdownAsync(committed, deadline.Token).ConfigureAwait(false);
+                await supervisor.StopAsync().ConfigureAwait(false);
                 return Done.Instance;
             });
         });

@@ -1,3 +1,4 @@
+using Akka.Streams;
 using Me3.Streams.Settings;
 
 namespace Me3.Streams.Hosting;
@@ -33,6 +34,25 @@ public sealed record Me3IngestionSettings
     /// is landed; leave it off with a real cluster, where the next owner reads what is left.
     /// </summary>
     public bool CatchUpBeforeStop { get; init; }
+
+    /// <summary>
+    /// How a failed ingestion (fencing, a lake write error, broker trouble beyond its retries) is restarted: with
+    /// backoff between <see cref="RestartSettings.MinBackoff"/> and <see cref="RestartSettings.MaxBackoff"/>, at most
+    /// <see cref="RestartSettings.MaxRestarts"/> times within <see cref="RestartSettings.MaxRestartsWithin"/>; past
+    /// that it stays down and <see cref="Me3IngestionStatus.State"/> is <see cref="Me3IngestionState.Failed"/>.
+    /// Default: 1 s to 30 s, ±20 %, 10 restarts within 10 minutes.
+    /// </summary>
+    public RestartSettings Restart { get; init; } =
+        RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2).WithMaxRestarts(10, TimeSpan.FromMinutes(10));
+
+    /// <summary>Returns a copy with other restart settings.</summary>
+    /// <param name="restart">The restart settings.</param>
+    /// <returns>The new settings.</returns>
+    public Me3IngestionSettings WithRestart(RestartSettings restart)
+    {
+        ArgumentNullException.ThrowIfNull(restart);
+        return this with { Restart = restart };
+    }
 
     /// <summary>Returns a copy with other commit batching.</summary>
     /// <param name="committer">The committer settings.</param>

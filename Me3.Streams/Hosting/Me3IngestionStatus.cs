@@ -1,36 +1,96 @@
+using Me3.Streams.Dsl;
 using Me3.Streams.Kafka;
-using Me3.Streams.Lake;
 
 namespace Me3.Streams.Hosting;
 
-/// <summary>What the hosted ingestion is doing; for readiness checks and metrics.</summary>
+/// <summary>What the hosted ingestion is doing.</summary>
+public enum Me3IngestionState
+{
+    /// <summary>Not started yet.</summary>
+    Starting,
+
+    /// <summary>Consuming and landing.</summary>
+    Running,
+
+    /// <summary>Failed; waiting out its backoff before the next start.</summary>
+    Restarting,
+
+    /// <summary>Failed more often than its restart settings allow: down for good, until the process restarts.</summary>
+    Failed,
+
+    /// <summary>Stopped on request (shutdown).</summary>
+    Stopped,
+}
+
+/// <summary>What the hosted ingestion is doing; for health checks. Thread-safe.</summary>
 public sealed class Me3IngestionStatus
 {
-    private long _rowsLanded;
-    private long _filesLanded;
+    private readonly Lock _gate = new();
+    private KafkaIngestion? _current;
+    private long _rowsBefore;
+    private long _filesBefore;
+
+    /// <summary>The state.</summary>
+    public Me3IngestionState State { get; private set; }
 
     /// <summary>Whether the ingestion graph is running.</summary>
-    public bool Running { get; internal set; }
+    public bool Running => State == Me3IngestionState.Running;
 
-    /// <summary>Why it stopped, if it failed.</summary>
-    public Exception? Failure { get; internal set; }
+    /// <summary>The last failure, if any.</summary>
+    public Exception? Failure { get; private set; }
 
-    /// <summary>The consumer's control, once started.</summary>
-    public IKafkaControl? Control { get; internal set; }
+    /// <summary>How many times it was restarted after a failure.</summary>
+    public int Restarts { get; private set; }
 
-    /// <summary>Rows landed since start.</summary>
-    public long RowsLanded => Interlocked.Read(ref _rowsLanded);
+    /// <summary>The running graph's consumer control; null when none runs.</summary>
+    public IKafkaControl? Control => _current?.Control;
 
-    /// <summary>Files landed since start.</summary>
-    public long FilesLanded => Interlocked.Read(ref _filesLanded);
-
-    /// <summary>Raised after each checkpoint (on the stream's thread): for metrics.</summary>
-    public event Action<LakeCheckpoint>? Checkpoint;
-
-    internal void Record(LakeCheckpoint checkpoint)
+    /// <summary>Rows landed since the process started, over all runs.</summary>
+    public long RowsLanded
     {
-        Interlocked.Add(ref _rowsLanded, checkpoint.Files.Sum(f => f.Rows));
-        Interlocked.Add(ref _filesLanded, checkpoint.Files.Count);
-        Checkpoint?.Invoke(checkpoint);
+        get
+        {
+            lock (_gate)
+            {
+                return _rowsBefore + (_current?.RowsLanded ?? 0);
+            }
+        }
+    }
+
+    /// <summary>Files landed since the process started, over all runs.</summary>
+    public long FilesLanded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _filesBefore + (_current?.FilesLanded ?? 0);
+            }
+        }
+    }
+
+    internal void Started(KafkaIngestion ingestion)
+    {
+        lock (_gate)
+        {
+            _current = ingestion;
+            State = Me3IngestionState.Running;
+        }
+    }
+
+    internal void Ended(Me3IngestionState state, Exception? failure = null)
+    {
+        lock (_gate)
+        {
+            _rowsBefore += _current?.RowsLanded ?? 0;
+            _filesBefore += _current?.FilesLanded ?? 0;
+            _current = null;
+            State = state;
+            Failure = failure ?? Failure;
+            if (state == Me3IngestionState.Restarting)
+            {
+                Restarts++;
+            }
+        }
     }
 }

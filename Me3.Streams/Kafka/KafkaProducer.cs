@@ -69,6 +69,7 @@ public sealed class KafkaProducer : IDisposable
         {
             var delivered = await _producer.ProduceAsync(message.Topic, new Message<byte[]?, byte[]> { Key = message.Key, Value = message.Value })
                 .ConfigureAwait(false);
+            Me3Metrics.RecordsProduced.Add(1, new KeyValuePair<string, object?>("topic", message.Topic));
             return new ProducerResult<TPass>(message, delivered.TopicPartitionOffset, null);
         }
         catch (ProduceException<byte[]?, byte[]> e)

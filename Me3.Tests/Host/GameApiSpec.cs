@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Me3.Tests.Host;
 
-public sealed class GameApiSpec : IClassFixture<SharedHost>
+public sealed class GameApiSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<SharedHost>
 {
     private readonly HostFactory _host;
 
@@ -22,24 +22,14 @@ public sealed class GameApiSpec : IClassFixture<SharedHost>
 
     private async Task<List<object?[]>> WaitForRowsAsync(string table, string where, int count = 1)
     {
-        for (var attempt = 0; attempt < 300; attempt++)
+        List<object?[]> rows = [];
+        await AwaitAssertAsync(() =>
         {
-            using (var duck = new DuckLake(_host.Temp.Lake))
-            {
-                if (duck.HasFiles(table))
-                {
-                    var rows = duck.Rows($"SELECT * FROM {duck.Table(table)} WHERE {where}");
-                    if (rows.Count >= count)
-                    {
-                        return rows;
-                    }
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"no row in {table} where {where}");
+            using var duck = new DuckLake(_host.Temp.Lake);
+            rows = duck.HasFiles(table) ? duck.Rows($"SELECT * FROM {duck.Table(table)} WHERE {where}") : [];
+            Assert.True(rows.Count >= count, $"{rows.Count} of {count} rows in {table} where {where}");
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        return rows;
     }
 
     [Fact]
@@ -112,14 +102,28 @@ public sealed class GameApiSpec : IClassFixture<SharedHost>
     }
 
     [Fact]
-    public async Task Health_and_readiness_must_answer()
+    public async Task Health_readiness_and_the_Me3_metrics_must_answer()
     {
         using var client = Client();
         Assert.Equal("ok", await client.GetStringAsync("/healthz"));
-        var ready = await client.GetAsync("/readyz");
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains("http_requests_received_total", metrics);
+        await AwaitAssertAsync(async () => Assert.Equal("ready", await client.GetStringAsync("/readyz")), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/purchase_a_sword?user_name=metered&sword_name=s")).StatusCode);
+        await WaitForRowsAsync("purchases", "user_name = 'metered'");
+
+        // The offset is committed a moment after the file lands.
+        var metrics = "";
+        await AwaitAssertAsync(async () =>
+        {
+            metrics = await client.GetStringAsync("/metrics");
+            Assert.Matches(@"me3_kafka_committed_offset\{[^}]*topic=""events""[^}]*\} [1-9]", metrics);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+        Assert.Matches(@"me3_kafka_records_produced_total\{[^}]*topic=""events""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"me3_lake_rows_landed_total\{[^}]*table=""purchases""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"me3_lake_files_landed_total\{[^}]*table=""purchases""[^}]*\} [1-9]", metrics);
+        Assert.Contains("me3_lake_replayed_skipped_total", metrics);
+        Assert.Contains("me3_ingestion_restarts_total", metrics);
+        Assert.Contains("http_server_request_duration_seconds", metrics);
+        Assert.DoesNotContain("me3_streams_", metrics); // no meter-name prefix doubled onto the instruments
     }
 }
 

@@ -21,11 +21,13 @@ public sealed class KafkaFixture : IDisposable
         return topic;
     }
 
-    public async Task ProduceAsync(string topic, IEnumerable<string> values)
+    public Task ProduceAsync(string topic, IEnumerable<string> values) => ProduceAsync(Kafka.BootstrapServers, topic, values);
+
+    public static async Task ProduceAsync(string bootstrap, string topic, IEnumerable<string> values)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
         {
-            BootstrapServers = Kafka.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 2,
+            BootstrapServers = bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = 2,
         }).Build();
         var key = 0;
         var pending = values.Select(v => producer.ProduceAsync(topic, new Message<byte[]?, byte[]>
@@ -47,11 +49,8 @@ public sealed class KafkaFixture : IDisposable
             .ToDictionary(o => o.Partition.Value, o => o.Offset.Value);
     }
 
-    public static (IKafkaControl Control, Task Done) RunIngestion(KafkaConsumerSettings consumer, LakeSettings lake, IMaterializer materializer) =>
-        Me3Source.KafkaCommittable(consumer)
-            .Via(Me3Flow.Ingest(lake))
-            .ToMaterialized(Me3Sink.CommitToKafka(CommitterSettings.Default.WithMaxInterval(TimeSpan.FromMilliseconds(200))), Keep.Both)
-            .Run(materializer);
+    public static KafkaIngestion RunIngestion(KafkaConsumerSettings consumer, LakeSettings lake, IMaterializer materializer) =>
+        Me3Graph.KafkaToLake(consumer, lake, CommitterSettings.Default.WithMaxInterval(TimeSpan.FromMilliseconds(200))).Run(materializer);
 
     public void Dispose() => Kafka.Dispose();
 }

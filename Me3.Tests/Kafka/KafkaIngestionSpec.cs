@@ -44,11 +44,11 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
         var topic = fixture.NewTopic(partitions: 4);
         await fixture.ProduceAsync(topic, Events(2000));
 
-        var (control, done) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g1"), Lake, Materializer);
+        var ingestion = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g1"), Lake, Materializer);
         await WaitForRowsAsync(2000, TimeSpan.FromSeconds(60));
-        await control.DrainAndShutdownAsync(done);
-        await done;
-        await control.Stopped;
+        await ingestion.DrainAndShutdownAsync();
+        await ingestion.Completion;
+        await ingestion.Control.Stopped;
 
         Assert.Equal((2000, 2000), Landed());
         using var duck = new DuckLake(Temp.Lake);
@@ -64,15 +64,15 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
         var topic = fixture.NewTopic(partitions: 4);
         await fixture.ProduceAsync(topic, Events(3000));
 
-        var (control, done) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g2").WithMaxBufferedRecords(200), Lake, Materializer);
+        var ingestion = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g2").WithMaxBufferedRecords(200), Lake, Materializer);
         await WaitForRowsAsync(300, TimeSpan.FromSeconds(60));
-        await control.ShutdownAsync(); // no drain: what is buffered is neither landed nor committed
-        await Assert.ThrowsAnyAsync<Exception>(() => done.WaitAsync(TimeSpan.FromSeconds(30))).ContinueWith(_ => { }, TaskScheduler.Default);
+        await ingestion.Control.ShutdownAsync(); // no drain: what is buffered is neither landed nor committed
+        await Assert.ThrowsAnyAsync<Exception>(() => ingestion.Completion.WaitAsync(TimeSpan.FromSeconds(30))).ContinueWith(_ => { }, TaskScheduler.Default);
         output.WriteLine($"after the stop: {Landed()}");
 
-        var (control2, done2) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g2"), Lake, Materializer);
+        var again = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g2"), Lake, Materializer);
         await WaitForRowsAsync(3000, TimeSpan.FromSeconds(60));
-        await control2.DrainAndShutdownAsync(done2);
+        await again.DrainAndShutdownAsync();
 
         Assert.Equal((3000, 3000), Landed());
     }
@@ -83,12 +83,12 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
         var topic = fixture.NewTopic(partitions: 4);
         await fixture.ProduceAsync(topic, Events(3000));
 
-        var (first, firstDone) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g3"), Lake, Materializer);
+        var first = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g3"), Lake, Materializer);
         await WaitForRowsAsync(500, TimeSpan.FromSeconds(60));
-        var (second, secondDone) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g3"), Lake, Materializer); // rebalance
+        var second = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g3"), Lake, Materializer); // rebalance
         await fixture.ProduceAsync(topic, Events(3000, from: 3000));
         await WaitForRowsAsync(6000, TimeSpan.FromSeconds(90));
-        await Task.WhenAll(first.DrainAndShutdownAsync(firstDone), second.DrainAndShutdownAsync(secondDone));
+        await Task.WhenAll(first.DrainAndShutdownAsync(), second.DrainAndShutdownAsync());
 
         Assert.Equal((6000, 6000), Landed());
     }
@@ -99,7 +99,7 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
         var topic = fixture.NewTopic(partitions: 4);
         await fixture.ProduceAsync(topic, Events(1500));
 
-        var (control, done) = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g4"), Lake, Materializer);
+        var ingestion = KafkaFixture.RunIngestion(fixture.Consumer(topic, "g4"), Lake, Materializer);
         await WaitForRowsAsync(300, TimeSpan.FromSeconds(60));
         fixture.Kafka.BrokerDown(1);
         // Consumer and producer both lose broker 1 (a partition leader) while these are in flight; the mock cluster
@@ -109,7 +109,7 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
         fixture.Kafka.BrokerUp(1);
         await producing.WaitAsync(TimeSpan.FromSeconds(60));
         await WaitForRowsAsync(3000, TimeSpan.FromSeconds(90));
-        await control.DrainAndShutdownAsync(done);
+        await ingestion.DrainAndShutdownAsync();
 
         Assert.Equal((3000, 3000), Landed());
     }
