@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
+using Me3.Samples.Support;
 
 namespace Me3.Samples.Commands;
 
@@ -26,29 +27,53 @@ internal static partial class IngestBench
         var size = new FileInfo(path).Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input: {path} ({size / 1e6:F1} MB), {Environment.ProcessorCount} cores, {rounds} rounds each"));
 
-        var duck = new List<double>();
-        var ours = new List<double>();
-        var rss = new List<double>();
+        var duck = new List<Measured>();
+        var ours = new List<Measured>();
         for (var round = 0; round < rounds; round++)
         {
-            duck.Add(TimeDuckDb(path, Path.Combine(work, "duckdb-out")));
-            var (seconds, peakMb, records) = TimeIngest(path, Path.Combine(work, "me3-lake"));
-            ours.Add(seconds);
-            rss.Add(peakMb);
+            // Alternate who goes first, so that neither always runs on a warmer page cache or a quieter machine.
+            if (round % 2 == 0)
+            {
+                duck.Add(TimeDuckDb(path, Path.Combine(work, "duckdb-out")));
+                ours.Add(TimeIngest(path, Path.Combine(work, "me3-lake")));
+            }
+            else
+            {
+                ours.Add(TimeIngest(path, Path.Combine(work, "me3-lake")));
+                duck.Add(TimeDuckDb(path, Path.Combine(work, "duckdb-out")));
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round + 1}: duckdb {duck[^1]:F2} s | ingest --from {seconds:F2} s ({records / seconds:N0} events/s, peak RSS {peakMb:F0} MiB)"));
+                $"round {round + 1}: duckdb {duck[^1]} | ingest --from {ours[^1]} ({ours[^1].Records / ours[^1].Wall:N0} events/s)"));
         }
 
+        var d = Measured.Median(duck);
+        var m = Measured.Median(ours);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median of {rounds}:      wall      CPU (user+sys)  peak RSS"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"duckdb COPY      {d.Wall,7:F2} s  {d.Cpu,7:F2} s       {d.PeakMb,6:F0} MiB (in the benchmark process)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest --from    {m.Wall,7:F2} s  {m.Cpu,7:F2} s       {m.PeakMb,6:F0} MiB (max {ours.Max(r => r.PeakMb):F0})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"duckdb COPY      best {duck.Min():F2} s  median {Median(duck):F2} s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ingest --from    best {ours.Min():F2} s  median {Median(ours):F2} s  peak RSS max {rss.Max():F0} MiB"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ratio (median duckdb / median ingest): {Median(duck) / Median(ours):F2}  (>= 1.00 means at least DuckDB's throughput)"));
+            $"throughput ratio (duckdb wall / ingest wall): {d.Wall / m.Wall:F2} (target >= 1.00); CPU ratio (ingest / duckdb): {m.Cpu / d.Cpu:F2} (target <= 1.00)"));
         return 0;
     }
 
-    private static double TimeDuckDb(string input, string output)
+    /// <summary>One timed run: wall and CPU seconds, peak resident memory, records landed.</summary>
+    private sealed record Measured(double Wall, double Cpu, double PeakMb, long Records)
+    {
+        public static Measured Median(List<Measured> runs) => new(
+            MedianOf(runs.Select(r => r.Wall)), MedianOf(runs.Select(r => r.Cpu)), MedianOf(runs.Select(r => r.PeakMb)), runs[0].Records);
+
+        public override string ToString() =>
+            string.Create(CultureInfo.InvariantCulture, $"{Wall:F2} s wall, {Cpu:F2} s CPU, {PeakMb:F0} MiB");
+
+        private static double MedianOf(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
+
+    private static Measured TimeDuckDb(string input, string output)
     {
         if (Directory.Exists(output))
         {
@@ -61,12 +86,15 @@ internal static partial class IngestBench
         command.CommandText =
             $"COPY (SELECT * FROM read_json('{input.Replace("'", "''", StringComparison.Ordinal)}', format = 'newline_delimited')) " +
             $"TO '{output.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (event_type))";
+        ProcessStats.ResetPeakRss();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         command.ExecuteNonQuery();
-        return clock.Elapsed.TotalSeconds;
+        var wall = clock.Elapsed.TotalSeconds;
+        return new Measured(wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, (ProcessStats.PeakRssBytes() ?? 0) / 1048576.0, 0);
     }
 
-    private static (double Seconds, double PeakMb, long Records) TimeIngest(string input, string lake)
+    private static Measured TimeIngest(string input, string lake)
     {
         if (Directory.Exists(lake))
         {
@@ -85,25 +113,21 @@ internal static partial class IngestBench
             start.ArgumentList.Add(arg);
         }
 
+        var cpu = ProcessStats.ChildrenCpu();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEnd();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpuSeconds = (ProcessStats.ChildrenCpu() - cpu).TotalSeconds;
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"ingest failed ({process.ExitCode}): {stderr}");
         }
 
         var stats = StatsLine().Match(stdout);
-        return (seconds, double.Parse(stats.Groups["rss"].Value, CultureInfo.InvariantCulture), long.Parse(stats.Groups["records"].Value, CultureInfo.InvariantCulture));
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return new Measured(seconds, cpuSeconds, double.Parse(stats.Groups["rss"].Value, CultureInfo.InvariantCulture), long.Parse(stats.Groups["records"].Value, CultureInfo.InvariantCulture));
     }
 
     [GeneratedRegex(@"stats: records=(?<records>\d+) .*peak_rss_mb=(?<rss>\d+)")]

@@ -147,6 +147,6 @@ internal static class IngestCommand
             $"{"total",-16} {summary.RowsLanded,12:N0} {"",6} {"",9} {summary.AlreadyInLake,16:N0}"));
         var peak = ProcessStats.PeakRssBytes();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"stats: records={total} elapsed_ms={elapsed.TotalMilliseconds:F0} records_per_s={total / Math.Max(elapsed.TotalSeconds, 1e-9):F0} peak_rss_mb={(peak ?? 0) / 1048576.0:F0} gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} gc_counts={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+            $"stats: records={total} elapsed_ms={elapsed.TotalMilliseconds:F0} records_per_s={total / Math.Max(elapsed.TotalSeconds, 1e-9):F0} peak_rss_mb={(peak ?? 0) / 1048576.0:F0} gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} gc_counts={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} allocated_mb={GC.GetTotalAllocatedBytes() / 1048576.0:F0}"));
     }
 }

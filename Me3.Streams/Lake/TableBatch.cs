@@ -21,10 +21,13 @@ internal sealed class TableBatch : IDisposable
     private readonly int[][] _lengths;
     private readonly int[] _textColumns;
     private readonly ByteArena _arena = new();
-    private long[] _timestampsMs = new long[InitialCapacity];
-    private int[] _partitions = new int[InitialCapacity];
-    private long[] _offsets = new long[InitialCapacity];
+    // Column arrays come from the shared pool: a batch grows them to hundreds of thousands of rows, and fresh
+    // large arrays for every batch cost more to zero and collect than to reuse.
+    private long[] _timestampsMs = ArrayPool<long>.Shared.Rent(InitialCapacity);
+    private int[] _partitions = ArrayPool<int>.Shared.Rent(InitialCapacity);
+    private long[] _offsets = ArrayPool<long>.Shared.Rent(InitialCapacity);
     private int[] _rawColumnLengths;
+    private int _capacity;
 
     public TableBatch(TableSchema schema, int[] columnFields, long startedAt)
     {
@@ -32,11 +35,12 @@ internal sealed class TableBatch : IDisposable
         ColumnFields = columnFields;
         StartedAt = startedAt;
         _textColumns = Enumerable.Range(0, schema.Columns.Count).Where(c => IsText(schema.Columns[c].Role)).ToArray();
-        _positions = schema.Columns.Select(c => IsText(c.Role) ? new long[InitialCapacity] : []).ToArray();
-        _lengths = schema.Columns.Select(c => IsText(c.Role) ? new int[InitialCapacity] : []).ToArray();
+        _positions = schema.Columns.Select(c => IsText(c.Role) ? ArrayPool<long>.Shared.Rent(InitialCapacity) : []).ToArray();
+        _lengths = schema.Columns.Select(c => IsText(c.Role) ? ArrayPool<int>.Shared.Rent(InitialCapacity) : []).ToArray();
         RawColumn = schema.Columns.Select((c, i) => (c, i)).First(x => x.c.Role == ColumnRole.RawEvent).i;
         ErrorColumn = schema.Columns.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Role == ColumnRole.Error, (null!, -1)).i;
         _rawColumnLengths = _lengths[RawColumn];
+        _capacity = Capacity();
     }
 
     public TableSchema Schema { get; }
@@ -89,7 +93,7 @@ internal sealed class TableBatch : IDisposable
     {
         ref readonly var record = ref block.Records[index];
         Source ??= record.Source;
-        if (Count == _timestampsMs.Length)
+        if (Count == _capacity)
         {
             Grow();
         }
@@ -161,23 +165,67 @@ internal sealed class TableBatch : IDisposable
         Count++;
     }
 
-    /// <summary>Returns the arena's blocks to the pool; call once the batch is landed.</summary>
-    public void Dispose() => _arena.Dispose();
+    /// <summary>Returns the arena's blocks and the column arrays to their pools; call once the batch is landed.</summary>
+    public void Dispose()
+    {
+        _arena.Dispose();
+        Return(ref _timestampsMs);
+        Return(ref _partitions);
+        Return(ref _offsets);
+        foreach (var c in _textColumns)
+        {
+            Return(ref _positions[c]);
+            Return(ref _lengths[c]);
+        }
+
+        _rawColumnLengths = [];
+        Count = 0;
+    }
+
+    private static void Grow<T>(ref T[] array, int size, int count)
+    {
+        var grown = ArrayPool<T>.Shared.Rent(size);
+        array.AsSpan(0, count).CopyTo(grown);
+        ArrayPool<T>.Shared.Return(array);
+        array = grown;
+    }
+
+    private static void Return<T>(ref T[] array)
+    {
+        if (array.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(array);
+            array = [];
+        }
+    }
 
     private static bool IsText(ColumnRole role) => role is ColumnRole.RawEvent or ColumnRole.Error or ColumnRole.EventField;
 
     private void Grow()
     {
-        var size = _timestampsMs.Length * 2;
-        Array.Resize(ref _timestampsMs, size);
-        Array.Resize(ref _partitions, size);
-        Array.Resize(ref _offsets, size);
+        var size = _capacity * 2;
+        Grow(ref _timestampsMs, size, Count);
+        Grow(ref _partitions, size, Count);
+        Grow(ref _offsets, size, Count);
         foreach (var c in _textColumns)
         {
-            Array.Resize(ref _positions[c], size);
-            Array.Resize(ref _lengths[c], size);
+            Grow(ref _positions[c], size, Count);
+            Grow(ref _lengths[c], size, Count);
         }
 
         _rawColumnLengths = _lengths[RawColumn];
+        _capacity = Capacity();
+    }
+
+    /// <summary>Rows every column array has room for (pooled arrays may be longer than asked).</summary>
+    private int Capacity()
+    {
+        var capacity = Math.Min(_timestampsMs.Length, Math.Min(_partitions.Length, _offsets.Length));
+        foreach (var c in _textColumns)
+        {
+            capacity = Math.Min(capacity, Math.Min(_positions[c].Length, _lengths[c].Length));
+        }
+
+        return capacity;
     }
 }
