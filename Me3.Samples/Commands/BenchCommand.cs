@@ -16,6 +16,11 @@ internal static class BenchCommand
         var partitions = new Option<int>("--partitions") { Description = "Topic partitions (the embedded broker keeps ~5 MB each).", DefaultValueFactory = _ => 24 };
         var kafka = new Command("kafka", "Compare consume-and-land from the embedded broker with a plain Confluent consumer loop.") { messages, partitions, rounds };
         kafka.SetAction(r => KafkaBench.Run(r.GetValue(messages), r.GetValue(partitions), r.GetValue(rounds)));
-        return new Command("bench", "Benchmarks.") { ingest, kafka };
+        var seconds = new Option<int>("--seconds") { Description = "How long each wrk run lasts.", DefaultValueFactory = _ => 15 };
+        var connections = new Option<int>("--connections") { Description = "wrk's open connections.", DefaultValueFactory = _ => 64 };
+        var host = new Option<FileInfo?>("--host") { Description = "Me3.Host.dll to run (default: the Release build beside this one)." };
+        var api = new Command("api", "Compare the game API of Me3.Host with the reference design (Flask + kafka-python) under wrk.") { rounds, seconds, connections, host };
+        api.SetAction(r => ApiBench.Run(r.GetValue(rounds), r.GetValue(seconds), r.GetValue(connections), r.GetValue(host)));
+        return new Command("bench", "Benchmarks.") { ingest, kafka, api };
     }
 }
