@@ -50,9 +50,11 @@ public static class Me3HostExtensions
         {
             var options = services.GetRequiredService<IOptions<Me3Options>>().Value;
 
-            // The generic host owns the process lifetime: on SIGTERM it stops the API first, then the actor system, whose
-            // drain must not race it from a second, CLR-exit trigger.
-            akka.AddHocon("akka.loglevel = INFO\nakka.stdout-loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
+            // Akka's own level follows the logging configuration's "Akka" category (default Information). The generic
+            // host owns the process lifetime: on SIGTERM it stops the API first, then the actor system, whose drain
+            // must not race it from a second, CLR-exit trigger.
+            var akkaLevel = AkkaLogLevel(services.GetRequiredService<IConfiguration>()["Logging:LogLevel:Akka"]);
+            akka.AddHocon($"akka.loglevel = {akkaLevel}\nakka.stdout-loglevel = {akkaLevel}\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend);
             if (!options.Ingest.Enabled)
             {
                 return;
@@ -73,4 +75,13 @@ public static class Me3HostExtensions
         });
         return builder;
     }
+
+    private static string AkkaLogLevel(string? level) => level?.Trim().ToUpperInvariant() switch
+    {
+        "TRACE" or "DEBUG" => "DEBUG",
+        "WARNING" => "WARNING",
+        "ERROR" or "CRITICAL" => "ERROR",
+        "NONE" => "OFF",
+        _ => "INFO",
+    };
 }

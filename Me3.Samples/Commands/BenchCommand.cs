@@ -21,6 +21,36 @@ internal static class BenchCommand
         var host = new Option<FileInfo?>("--host") { Description = "Me3.Host.dll to run (default: the Release build beside this one)." };
         var api = new Command("api", "Compare the game API of Me3.Host with the reference design (Flask + kafka-python) under wrk.") { rounds, seconds, connections, host };
         api.SetAction(r => ApiBench.Run(r.GetValue(rounds), r.GetValue(seconds), r.GetValue(connections), r.GetValue(host)));
-        return new Command("bench", "Benchmarks.") { ingest, kafka, api };
+        var queryEvents = new Option<long>("--events") { Description = "Events in the lake (landed once, then reused).", DefaultValueFactory = _ => 10_000_000 };
+        var queryLake = new Option<DirectoryInfo?>("--lake") { Description = "The lake to query (default: one in the temp directory for that many events)." };
+        var batchSeconds = new Option<double>("--batch-seconds") { Description = "The host's batch interval for the visibility timing (its default is 30).", DefaultValueFactory = _ => 30 };
+        var samples = new Option<int>("--visibility-samples") { Description = "Events timed from accepted to visible (0 skips it).", DefaultValueFactory = _ => 3 };
+        var query = new Command("query", "Time the business questions on the embedded engine (cold and warm), and accepted-to-visible latency.")
+        {
+            queryEvents, queryLake, rounds, batchSeconds, samples,
+        };
+        queryEvents.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long>() is < 1 or > 1_000_000_000)
+            {
+                r.AddError("--events must be between 1 and 1000000000.");
+            }
+        });
+        batchSeconds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0.1 or > 600)
+            {
+                r.AddError("--batch-seconds must be between 0.1 and 600.");
+            }
+        });
+        samples.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 100)
+            {
+                r.AddError("--visibility-samples must be between 0 and 100.");
+            }
+        });
+        query.SetAction((r, ct) => QueryBench.RunAsync(r.GetValue(queryEvents), r.GetValue(queryLake), Math.Max(1, r.GetValue(rounds)), r.GetValue(batchSeconds), r.GetValue(samples), ct));
+        return new Command("bench", "Benchmarks.") { ingest, kafka, api, query };
     }
 }

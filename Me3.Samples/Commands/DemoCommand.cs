@@ -151,6 +151,7 @@ internal static class DemoCommand
             ["Me3:Kafka:BootstrapServers"] = "",
             ["Me3:Ingest:BatchSeconds"] = batchSeconds.ToString(CultureInfo.InvariantCulture),
             ["Me3:Analytics:Enabled"] = "true",
+            ["Logging:LogLevel:Akka"] = "Warning",
         };
 
         private async Task<GeneratorReport> SendAndLandAsync(IQueryEngine engine, LakeCatalog catalog, long before, CancellationToken ct)
