@@ -95,6 +95,9 @@ internal static class DemoCommand
                     builder.Logging.ClearProviders();
                     builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
                     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+                    // The demo polls readiness until the ingestion joined its group: not-yet-ready is expected here.
+                    builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
                 });
                 await app.StartAsync(ct);
                 Console.WriteLine($"Me3.Host is up at {_url} (game API, embedded Kafka, ingestion, analytics).");
