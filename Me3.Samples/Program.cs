@@ -18,6 +18,7 @@ internal static class Program
             ReportCommand.Create(),
             QueryCommand.Create(),
             TablesCommand.Create(),
+            RegisterCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
