@@ -274,6 +274,11 @@ public sealed class TrinoQueryEngine : IQueryEngine
             {
                 while (_buffered.TryDequeue(out var row))
                 {
+                    if (_limit.IsCancellationRequested)
+                    {
+                        await GuardAsync(() => Task.FromCanceled(_limit.Token), readCancellation).ConfigureAwait(false);
+                    }
+
                     yield return row;
                 }
 
