@@ -1,3 +1,4 @@
+using Me3.Host.Apis;
 using Me3.Host.Configuration;
 using Me3.Streams.Query;
 using Me3.Streams.Query.DuckDb;
@@ -18,6 +19,7 @@ public static class AnalyticsExtensions
             sp.GetRequiredService<LakeCatalog>(),
             DuckDbSettings.Default.WithMaxConcurrentQueries(sp.GetRequiredService<IOptions<Me3Options>>().Value.Analytics.MaxConcurrentQueries)));
         services.AddSingleton<LakeAnswersService>();
+        services.AddTrinoProtocol();
         return services;
     }
 

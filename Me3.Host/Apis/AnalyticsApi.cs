@@ -1,4 +1,6 @@
 using Me3.Host.Analytics;
+using Me3.Host.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Me3.Host.Apis;
 
@@ -20,8 +22,11 @@ public static class AnalyticsApi
             return null;
         }
 
-        var group = app.MapGroup("");
+        var options = app.Services.GetRequiredService<IOptions<Me3Options>>().Value.Analytics;
+        var group = app.MapGroup("").RequireAnalyticsAccess(options);
         group.MapAnswersApi();
+        group.MapTrinoApi();
+        AnalyticsAccess.WarnWhenExposed(app);
         return group;
     }
 }

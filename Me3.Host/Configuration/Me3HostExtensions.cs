@@ -28,6 +28,7 @@ public static class Me3HostExtensions
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<Me3IngestionStatus>();
         builder.Services.AddMe3Analytics();
+        builder.AddAnalyticsListener();
         builder.Services.AddMe3Health();
 
         // One metrics system: the library's meter (and ASP.NET Core's own) exported by OpenTelemetry.

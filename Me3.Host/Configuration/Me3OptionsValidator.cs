@@ -1,3 +1,4 @@
+using Me3.Host.Analytics;
 using Me3.Streams.Lake;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,12 @@ public sealed class Me3OptionsValidator : IValidateOptions<Me3Options>
         Require(options.Analytics.MaxRows is > 0 and <= 10_000_000, "Analytics:MaxRows", "must be between 1 and 10000000.");
         Require(options.Analytics.MaxConcurrentQueries is > 0 and <= 256, "Analytics:MaxConcurrentQueries", "must be between 1 and 256.");
         Require(options.Analytics.AnswersCacheSeconds is >= 0 and <= 3600, "Analytics:AnswersCacheSeconds", "must be between 0 and 3600.");
+        Require(options.Analytics.MaxQueries is > 0 and <= 10_000, "Analytics:MaxQueries", "must be between 1 and 10000.");
+        Require(options.Analytics.AbandonSeconds is > 0 and <= 86_400, "Analytics:AbandonSeconds", "must be between 0 and 86400.");
+        Require(string.IsNullOrEmpty(options.Analytics.User) == string.IsNullOrEmpty(options.Analytics.Password), "Analytics:User",
+            "and Me3:Analytics:Password go together: set both for basic authentication, or neither.");
+        Require(options.Analytics.Urls is null || AnalyticsAccess.TryParseListener(options.Analytics.Urls, out _), "Analytics:Urls",
+            $"'{options.Analytics.Urls}' is not one http:// or https:// address with a port, such as http://127.0.0.1:8081.");
         Require(options.Api.Enabled || options.Ingest.Enabled, "Api:Enabled", "and Me3:Ingest:Enabled are both false: nothing to run.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
