@@ -7,6 +7,7 @@ using Xunit;
 namespace Me3.Tests.Host;
 
 /// <summary>The Trino/Presto protocol of Me3.Host, driven by raw HTTP exchanges written as real clients send them.</summary>
+[Collection(TrinoHost.Collection)]
 public sealed class TrinoApiSpec : IClassFixture<SharedTrinoHost>
 {
     private readonly TrinoHost _host;

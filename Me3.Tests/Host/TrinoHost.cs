@@ -28,6 +28,10 @@ public sealed class TrinoHost : IDisposable
         """{"event_type":"join_guild","user_name":"erin","guild_name":"owls","User-Agent":"ME3_ios/1.0","timestamp":"2026-11-21T12:00:00Z"}""",
     ];
 
+    /// <summary>The host specs share one collection: each starts hosts (and processes), which must not all run at once
+    /// on a small machine.</summary>
+    public const string Collection = "Trino host";
+
     private readonly bool _ownsLake;
 
     public TrinoHost(Dictionary<string, string?>? settings, TempLake? lake = null)

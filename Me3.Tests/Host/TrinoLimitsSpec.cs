@@ -11,6 +11,7 @@ using Xunit;
 namespace Me3.Tests.Host;
 
 /// <summary>The endpoint's limits (queries held, rows, time, abandonment) and who may reach the analytics surface.</summary>
+[Collection(TrinoHost.Collection)]
 public sealed class TrinoLimitsSpec : IDisposable
 {
     private readonly TempLake _lake = TrinoHost.Landed();

@@ -8,6 +8,7 @@ using Xunit;
 namespace Me3.Tests.Host;
 
 /// <summary>Our Trino client against our own endpoint: the lake read through the protocol reads as the embedded engine reads it.</summary>
+[Collection(TrinoHost.Collection)]
 public sealed class TrinoRoundTripSpec : IClassFixture<SharedTrinoHost>
 {
     private readonly TrinoHost _host;
