@@ -167,10 +167,15 @@ internal static partial class ApiBench
 
     private static string DefaultHostDll()
     {
-        // Beside this command's build output: <repo>/Me3.Samples/bin/<configuration>/<tfm>/.
+        // Beside this command's build output (<repo>/Me3.Samples/bin/<configuration>/<tfm>/), else the Release build
+        // under the current directory (a published CLI run from the repository).
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var repository = output.Parent?.Parent?.Parent?.Parent?.FullName ?? ".";
-        return Path.Combine(repository, "Me3.Host", "bin", output.Parent!.Name, output.Name, "Me3.Host.dll");
+        if (output.Parent?.Parent?.Parent?.Parent is { } repository && output.Parent.Parent.Name == "bin")
+        {
+            return Path.Combine(repository.FullName, "Me3.Host", "bin", output.Parent.Name, output.Name, "Me3.Host.dll");
+        }
+
+        return Path.GetFullPath(Path.Combine("Me3.Host", "bin", "Release", "net10.0", "Me3.Host.dll"));
     }
 
     private static int FreePort()
