@@ -37,12 +37,15 @@ internal static class ReportCommand
     {
         try
         {
-            var catalog = options.Catalog(parse)!;
+            var catalog = options.Catalog(parse);
             await using var engine = options.Open(parse);
-            var answers = await new BusinessQuestions(engine, options.QueryOptions(parse)).AnswerAllAsync(catalog, ct);
+            var questions = new BusinessQuestions(engine, options.QueryOptions(parse));
+            var answers = catalog is not null
+                ? await questions.AnswerAllAsync(catalog, ct)
+                : await questions.AnswerAllAsync(await options.TableNamesAsync(parse, engine, ct), ct);
             AnswersConsole.Write(answers);
-            var path = html?.FullName ?? DefaultHtmlPath(catalog.LakePath);
-            WriteHtml(path, HtmlReport.Render(answers, catalog.LakePath));
+            var path = html?.FullName ?? (catalog is not null ? DefaultHtmlPath(catalog.LakePath) : Path.GetFullPath("me3-report.html"));
+            WriteHtml(path, HtmlReport.Render(answers, options.Where(parse)));
             Console.WriteLine($"report: {path}");
             return 0;
         }

@@ -23,27 +23,29 @@ internal static class TablesCommand
     {
         try
         {
-            var catalog = options.Catalog(parse)!;
+            var catalog = options.Catalog(parse);
             await using var engine = options.Open(parse);
-            var overview = new Table().Border(TableBorder.Rounded).Title($"lake: {Markup.Escape(catalog.LakePath)}");
+            var overview = new Table().Border(TableBorder.Rounded).Title($"lake: {Markup.Escape(options.Where(parse))}");
             overview.AddColumn("table");
             overview.AddColumn(new TableColumn("rows") { Alignment = Justify.Right });
             overview.AddColumn(new TableColumn("files") { Alignment = Justify.Right });
             overview.AddColumn(new TableColumn("MB") { Alignment = Justify.Right });
             overview.AddColumn("columns");
-            foreach (var table in catalog.Tables())
+            foreach (var name in await options.TableNamesAsync(parse, engine, ct))
             {
-                var (_, count, _) = await engine.QueryAsync($"SELECT count(*) FROM {table.Name}", options.QueryOptions(parse), ct);
-                var shape = await engine.ExecuteAsync($"SELECT * FROM {table.Name} LIMIT 0", options.QueryOptions(parse), ct);
+                var table = catalog?.Find(name);
+                var (_, count, _) = await engine.QueryAsync($"SELECT count(*) FROM {name}", options.QueryOptions(parse), ct);
+                var shape = await engine.ExecuteAsync($"SELECT * FROM {name} LIMIT 0", options.QueryOptions(parse), ct);
                 await using (shape)
                 {
-                    var files = table.Files();
-                    var bytes = files.Sum(f => new FileInfo(f).Length);
+                    // Through Trino the files are the cluster's: their count and size are not known here.
+                    var files = table?.Files();
+                    var bytes = files?.Sum(f => new FileInfo(f).Length);
                     overview.AddRow(
-                        new Text(table.Name + (table.IsDeclared ? "" : " (not routed)")),
+                        new Text(name + (table is { IsDeclared: false } ? " (not routed)" : "")),
                         new Text(Convert.ToInt64(count[0][0], CultureInfo.InvariantCulture).ToString("N0", CultureInfo.InvariantCulture)),
-                        new Text(files.Count.ToString("N0", CultureInfo.InvariantCulture)),
-                        new Text((bytes / 1e6).ToString("F1", CultureInfo.InvariantCulture)),
+                        new Text(files?.Count.ToString("N0", CultureInfo.InvariantCulture) ?? "-"),
+                        new Text(bytes is { } b ? (b / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-"),
                         new Text(string.Join(", ", shape.Columns.Select(c => $"{c.Name} {c.Type}"))));
                 }
             }

@@ -2,16 +2,22 @@ using System.CommandLine;
 using Me3.Streams;
 using Me3.Streams.Query;
 using Me3.Streams.Query.DuckDb;
+using Me3.Streams.Query.Trino;
 
 namespace Me3.Samples.Support;
 
 /// <summary>
 /// The options that choose the SQL engine of the commands that read the lake (<c>query</c>, <c>report</c>,
-/// <c>tables</c>): <c>--lake DIR</c> for the embedded engine over a lake on this machine.
+/// <c>tables</c>): <c>--lake DIR</c> for the embedded engine over a lake on this machine, or <c>--trino URL</c> (with
+/// <c>--user</c>, <c>--catalog</c>, <c>--schema</c>, <c>--password</c>/<c>--token</c>) for a Trino cluster where the lake
+/// is registered (see <c>register</c>).
 /// </summary>
 internal sealed class EngineOptions
 {
     public Option<DirectoryInfo?> Lake { get; } = new("--lake") { Description = "The lake directory, read with the embedded engine (DuckDB, read-only)." };
+
+    /// <summary>The Trino cluster options, the other way to read the lake.</summary>
+    public TrinoConnectionOptions Trino { get; } = new(required: false);
 
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Longest run of one query, in seconds.", DefaultValueFactory = _ => 60 };
 
@@ -20,11 +26,21 @@ internal sealed class EngineOptions
     {
         command.Options.Add(Lake);
         command.Options.Add(Timeout);
+        Trino.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Lake) is null)
+            var trino = !string.IsNullOrWhiteSpace(result.GetValue(Trino.Trino));
+            if (trino && result.GetValue(Lake) is not null)
             {
-                result.AddError("Give the lake to read: --lake DIR.");
+                result.AddError("Give either --lake DIR or --trino URL, not both.");
+            }
+            else if (trino)
+            {
+                return;
+            }
+            else if (result.GetValue(Lake) is null)
+            {
+                result.AddError("Give the lake to read: --lake DIR (or a Trino cluster: --trino URL).");
             }
             else if (!result.GetValue(Lake)!.Exists)
             {
@@ -54,7 +70,25 @@ internal sealed class EngineOptions
     /// <summary>Opens the engine the options choose.</summary>
     /// <exception cref="Me3Exception">It cannot be opened.</exception>
     public IQueryEngine Open(ParseResult result) =>
-        Catalog(result) is { } catalog
-            ? new DuckDbQueryEngine(catalog)
-            : throw new Me3Exception("Give the lake to read: --lake DIR.");
+        Catalog(result) is { } catalog ? new DuckDbQueryEngine(catalog)
+        : Trino.IsGiven(result) ? new TrinoQueryEngine(Trino.Settings(result))
+        : throw new Me3Exception("Give the lake to read: --lake DIR (or a Trino cluster: --trino URL).");
+
+    /// <summary>Where the lake is read: its directory, or the Trino catalog and schema.</summary>
+    public string Where(ParseResult result) =>
+        Catalog(result) is { } catalog ? catalog.LakePath : $"{result.GetValue(Trino.Trino)} ({result.GetValue(Trino.Catalog)}.{result.GetValue(Trino.Schema)})";
+
+    /// <summary>The lake's table names: the catalog's, or those registered in the Trino schema.</summary>
+    /// <exception cref="QueryException">Trino cannot list them.</exception>
+    public async Task<IReadOnlyList<string>> TableNamesAsync(ParseResult result, IQueryEngine engine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (Catalog(result) is { } catalog)
+        {
+            return [.. catalog.Tables().Select(t => t.Name)];
+        }
+
+        var (_, rows, _) = await engine.QueryAsync("SHOW TABLES", QueryOptions(result), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => (string)r[0]!)];
+    }
 }
