@@ -51,6 +51,6 @@ internal static class BenchCommand
             }
         });
         query.SetAction((r, ct) => QueryBench.RunAsync(r.GetValue(queryEvents), r.GetValue(queryLake), Math.Max(1, r.GetValue(rounds)), r.GetValue(batchSeconds), r.GetValue(samples), ct));
-        return new Command("bench", "Benchmarks.") { ingest, kafka, api, query };
+        return new Command("bench", "Benchmarks.") { ingest, kafka, api, query, TrinoBench.Create() };
     }
 }
