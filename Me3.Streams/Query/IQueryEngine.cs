@@ -3,7 +3,8 @@ namespace Me3.Streams.Query;
 /// <summary>
 /// SQL over the lake. One interface for every engine: the embedded one (<see cref="DuckDb.DuckDbQueryEngine"/>, one
 /// machine, no cluster) and a Trino cluster's, so that the business questions, the report and the CLI run unchanged on
-/// either. Engines are read-only: a statement that is not a query fails with a <see cref="QueryException"/>.
+/// either. The embedded engine is read-only (a statement that is not a query fails with a <see cref="QueryException"/>); on
+/// a Trino cluster (<see cref="Trino.TrinoQueryEngine"/>) the cluster's access control decides what runs.
 /// </summary>
 public interface IQueryEngine : IAsyncDisposable
 {
