@@ -17,6 +17,7 @@ public static class Me3Metrics
     private static readonly Meter Meter = new(MeterName);
     private static readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> Lags = new();
     private static readonly ConcurrentDictionary<(string Topic, int Partition), long> CommittedOffsets = new();
+    private static readonly ConcurrentDictionary<(string Topic, int Partition), long> EndOffsets = new();
     private static readonly ConcurrentDictionary<string, long> LastLanded = new(StringComparer.Ordinal);
 
     internal static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>(
@@ -49,13 +50,30 @@ public static class Me3Metrics
     static Me3Metrics()
     {
         Meter.CreateObservableGauge("me3_kafka_consumer_lag", ObserveLag, "{record}", "Records behind the partition's end, per group, topic and partition.");
-        Meter.CreateObservableGauge("me3_kafka_committed_offset", ObserveCommitted, "{offset}", "The last offset committed after landing, per topic and partition (the next to read).");
+        Meter.CreateObservableGauge("me3_kafka_committed_offset", ObserveCommitted, "{offset}",
+            "The last offset committed after landing, per topic and partition (the next to read); before this process's first commit, where its consumer started reading.");
+        Meter.CreateObservableGauge("me3_kafka_end_offset", ObserveEnd, "{offset}", "The partition's end (high watermark) as of the consumer's last fetch, per topic and partition.");
         Meter.CreateObservableGauge("me3_lake_last_landed_time", ObserveLastLanded, "s", "When a file last landed, per table, in Unix seconds.");
     }
 
     internal static void SetLag(string group, string topic, int partition, long lag) => Lags[(group, topic, partition)] = lag;
 
-    internal static void ForgetLag(string group, string topic, int partition) => Lags.TryRemove((group, topic, partition), out _);
+    internal static void ForgetLag(string group, string topic, int partition)
+    {
+        Lags.TryRemove((group, topic, partition), out _);
+        EndOffsets.TryRemove((topic, partition), out _);
+    }
+
+    /// <summary>
+    /// Records a fetch from a partition: its end, and, until this process commits there, the first offset fetched as
+    /// its committed offset (a consumer starts at the group's committed offset), so that end − committed (the records
+    /// not landed yet) is known from the first fetch on, not only after the first landing.
+    /// </summary>
+    internal static void Fetched(string topic, int partition, long firstOffset, long end)
+    {
+        EndOffsets[(topic, partition)] = end;
+        CommittedOffsets.TryAdd((topic, partition), firstOffset);
+    }
 
     internal static void Committed(string topic, int partition, long nextOffset) =>
         CommittedOffsets.AddOrUpdate((topic, partition), nextOffset, (_, old) => Math.Max(old, nextOffset));
@@ -88,6 +106,11 @@ public static class Me3Metrics
 
     private static IEnumerable<Measurement<long>> ObserveCommitted() =>
         CommittedOffsets.Select(c => new Measurement<long>(c.Value,
+            new KeyValuePair<string, object?>("topic", c.Key.Topic),
+            new KeyValuePair<string, object?>("partition", c.Key.Partition)));
+
+    private static IEnumerable<Measurement<long>> ObserveEnd() =>
+        EndOffsets.Select(c => new Measurement<long>(c.Value,
             new KeyValuePair<string, object?>("topic", c.Key.Topic),
             new KeyValuePair<string, object?>("partition", c.Key.Partition)));
 

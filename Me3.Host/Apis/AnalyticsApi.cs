@@ -26,6 +26,7 @@ public static class AnalyticsApi
         var group = app.MapGroup("").RequireAnalyticsAccess(options);
         group.MapAnswersApi();
         group.MapTrinoApi();
+        group.MapDashboardApi();
         AnalyticsAccess.WarnWhenExposed(app);
         return group;
     }

@@ -46,6 +46,9 @@ public sealed class AnalyticsOptions
     /// <summary>Whether requests must authenticate (basic or bearer credentials are configured).</summary>
     public bool RequiresAuthentication => !string.IsNullOrEmpty(Password) || !string.IsNullOrEmpty(Token);
 
+    /// <summary>How often the dashboard refreshes its live parts, in seconds.</summary>
+    public double DashboardRefreshSeconds { get; set; } = 2;
+
     /// <summary>Whether the surface is on, given whether the host runs on its embedded broker.</summary>
     /// <param name="embeddedBroker">True when <c>Me3:Kafka:BootstrapServers</c> is empty.</param>
     /// <returns>Whether to serve it.</returns>

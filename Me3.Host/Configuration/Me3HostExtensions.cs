@@ -27,7 +27,7 @@ public static class Me3HostExtensions
         builder.Services.AddSingleton<KafkaConnection>();
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<Me3IngestionStatus>();
-        builder.Services.AddMe3Analytics();
+        builder.Services.AddMe3Analytics(builder.Configuration);
         builder.AddAnalyticsListener();
         builder.Services.AddMe3Health();
 

@@ -19,6 +19,12 @@ public static class Me3HealthChecks
     /// <summary>Tag of the checks <c>/readyz</c> runs.</summary>
     public const string Ready = "ready";
 
+    /// <summary>Name of the check that Kafka answers metadata for the topic.</summary>
+    public const string Kafka = "kafka";
+
+    /// <summary>Name of the check that the ingestion runs and (on the embedded broker) owns its partitions.</summary>
+    public const string Ingestion = "ingestion";
+
     /// <summary>Registers the checks.</summary>
     /// <param name="services">The services.</param>
     /// <returns>The services.</returns>
@@ -26,8 +32,8 @@ public static class Me3HealthChecks
     {
         services.AddHealthChecks()
             .AddCheck<IngestionAliveCheck>("ingestion-alive", tags: [Live, Ready])
-            .AddCheck<IngestionReadyCheck>("ingestion", tags: [Ready])
-            .AddCheck<KafkaReachableCheck>("kafka", tags: [Ready]);
+            .AddCheck<IngestionReadyCheck>(Ingestion, tags: [Ready])
+            .AddCheck<KafkaReachableCheck>(Kafka, tags: [Ready]);
         return services;
     }
 }

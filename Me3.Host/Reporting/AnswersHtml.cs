@@ -33,36 +33,34 @@ internal static class AnswersHtml
             """;
     }
 
-    /// <summary>The card of purchases per sword.</summary>
-    public static string SwordsCard(LakeAnswers answers) =>
-        Card("swords", "Sword purchases per sword", Swords(answers), [answers.MostPopularSword.Sql]);
+    /// <summary>The card of purchases per sword, around its changing part.</summary>
+    public static string SwordsCard(string live) => Card("swords", "Sword purchases per sword", live, [BusinessQuestions.MostPopularSwordSql]);
 
-    /// <summary>The changing part of <see cref="SwordsCard"/>: the chart and how much of it is shown.</summary>
-    public static string Swords(LakeAnswers answers)
+    /// <summary>The changing part of the swords card: the chart and how much of it is shown.</summary>
+    public static string Swords(LakeAnswers answers, int chartWidth = SvgBarChart.WideWidth)
     {
         var swords = answers.MostPopularSword;
-        return SvgBarChart.Render("Sword purchases per sword", [.. swords.Rows.Take(MaxSwords).Select(r => Bar(r, swords))], "swords")
+        return SvgBarChart.Render("Sword purchases per sword", [.. swords.Rows.Take(MaxSwords).Select(r => Bar(r, swords))], "swords", chartWidth)
             + Note(swords.Rows.Count > MaxSwords ? $"Showing {MaxSwords} of {swords.Rows.Count:N0} swords." : null);
     }
 
-    /// <summary>The card of the top buyers.</summary>
-    public static string BuyersCard(LakeAnswers answers) =>
-        Card("buyers", $"Top {TopBuyers} buyers", Buyers(answers), [answers.TopBuyer.Sql]);
+    /// <summary>The card of the top buyers, around its changing part.</summary>
+    public static string BuyersCard(string live) => Card("buyers", $"Top {TopBuyers} buyers", live, [BusinessQuestions.TopBuyerSql]);
 
-    /// <summary>The changing part of <see cref="BuyersCard"/>.</summary>
-    public static string Buyers(LakeAnswers answers)
+    /// <summary>The changing part of the buyers card.</summary>
+    public static string Buyers(LakeAnswers answers, int chartWidth = SvgBarChart.WideWidth)
     {
         var buyers = answers.TopBuyer;
-        return SvgBarChart.Render($"Sword purchases of the top {TopBuyers} buyers", [.. buyers.Rows.Take(TopBuyers).Select(r => Bar(r, buyers))], "buyers")
+        return SvgBarChart.Render($"Sword purchases of the top {TopBuyers} buyers", [.. buyers.Rows.Take(TopBuyers).Select(r => Bar(r, buyers))], "buyers", chartWidth)
             + Note(buyers.Rows.Count > 0 ? $"{buyers.Rows.Count:N0} players bought {buyers.Total:N0} swords." : null);
     }
 
-    /// <summary>The card of the platform split, with the events per user agent.</summary>
-    public static string PlatformsCard(LakeAnswers answers) =>
-        Card("platforms", "iOS vs Android (purchases and guild joins)", Platforms(answers), [answers.Platforms.PurchasesSql, answers.Platforms.GuildJoinsSql]);
+    /// <summary>The card of the platform split, with the events per user agent, around its changing part.</summary>
+    public static string PlatformsCard(string live) => Card("platforms", "iOS vs Android (purchases and guild joins)", live,
+        [BusinessQuestions.PurchasesByUserAgentSql, BusinessQuestions.GuildJoinsByUserAgentSql]);
 
-    /// <summary>The changing part of <see cref="PlatformsCard"/>.</summary>
-    public static string Platforms(LakeAnswers answers)
+    /// <summary>The changing part of the platforms card.</summary>
+    public static string Platforms(LakeAnswers answers, int chartWidth = SvgBarChart.WideWidth)
     {
         var platforms = answers.Platforms;
         var parts = platforms.ByPlatform
@@ -73,20 +71,23 @@ internal static class AnswersHtml
             {
                 AnswerText.Name(a.Value), AnswerText.PlatformName(BusinessQuestions.PlatformOf(a.Value)), Number(a.Count),
             }));
-        return SvgBarChart.Split("Events per platform", parts) + agents
+        return SvgBarChart.Split("Events per platform", parts, chartWidth) + agents
             + Note(platforms.ByUserAgent.Count > MaxUserAgents ? $"Showing {MaxUserAgents} of {platforms.ByUserAgent.Count:N0} user agents." : null);
     }
 
-    /// <summary>A card: a heading, the part that changes (<c>{id}-live</c>), and the SQL behind it, folded.</summary>
+    /// <summary>A card: a heading, the part that changes (<c>{id}-live</c>), and the SQL behind it, folded (if any).</summary>
     public static string Card(string id, string title, string live, IReadOnlyList<string> sql) =>
         $"""
         <section class="card" id="{id}" aria-labelledby="{id}-title">
           <h2 id="{id}-title">{E(title)}</h2>
-          <div class="live" id="{id}-live">{live}</div>
-          <details><summary>SQL</summary><pre><code>{E(string.Join(";\n", sql))};</code></pre></details>
+          {LivePart(id, live)}
+          {(sql.Count == 0 ? "" : $"<details><summary>SQL</summary><pre><code>{E(string.Join(";\n", sql))};</code></pre></details>")}
         </section>
 
         """;
+
+    /// <summary>The part of card <paramref name="id"/> that changes: <c>{id}-live</c>.</summary>
+    public static string LivePart(string id, string content) => $"<div class=\"live\" id=\"{id}-live\">{content}</div>";
 
     /// <summary>A table of text cells (encoded here); numeric columns are right-aligned.</summary>
     public static string Table(string label, IReadOnlyList<(string Header, bool Numeric)> columns, IEnumerable<IReadOnlyList<string>> rows)
@@ -127,7 +128,8 @@ internal static class AnswersHtml
         return reader.ReadToEnd();
     }
 
-    private static string Note(string? note) => note is null ? "" : $"<p class=\"note\">{E(note)}</p>";
+    /// <summary>A note under a chart or table, if any.</summary>
+    public static string Note(string? note) => note is null ? "" : $"<p class=\"note\">{E(note)}</p>";
 
     private static SvgBarChart.Bar Bar(CountedValue row, Ranking ranking)
     {

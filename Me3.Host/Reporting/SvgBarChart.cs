@@ -13,31 +13,44 @@ namespace Me3.Host.Reporting;
 internal static class SvgBarChart
 {
     private const int Top = 8;
-    private static readonly Layout WideLayout = new("wide", Width: 680, Row: 32, BarX: 190, BarSpace: 380, BarTop: 0, BarHeight: 24, MaxLabel: 26, LabelAbove: false);
+    private static readonly Layout WideLayout = new("wide", Width: WideWidth, Row: 32, BarX: 190, BarSpace: 380, BarTop: 0, BarHeight: 24, MaxLabel: 26, LabelAbove: false);
     private static readonly Layout NarrowLayout = new("narrow", Width: 340, Row: 46, BarX: 0, BarSpace: 215, BarTop: 22, BarHeight: 18, MaxLabel: 40, LabelAbove: true);
 
     /// <summary>One bar: its label, its value, whether it leads, and a word or two written after the value.</summary>
     public sealed record Bar(string Label, long Value, bool Highlight = false, string? Note = null);
 
+    /// <summary>The wide layout's width in SVG units: text is 14 units high, so a chart shown this many pixels wide
+    /// has 14 px text.</summary>
+    public const int WideWidth = 680;
+
     /// <summary>One bar per value, longest first as given, in both layouts.</summary>
-    public static string Render(string title, IReadOnlyList<Bar> bars, string cssClass)
+    /// <param name="title">What the chart shows.</param>
+    /// <param name="bars">The bars.</param>
+    /// <param name="cssClass">A class for the chart.</param>
+    /// <param name="wideWidth">The wide layout's width: about the width it will be shown at (a half-width card
+    /// wants less than a full-width one, or its text shrinks).</param>
+    public static string Render(string title, IReadOnlyList<Bar> bars, string cssClass, int wideWidth = WideWidth)
     {
         var description = bars.Count == 0
             ? $"{title}: no data yet"
             : $"{title}: " + string.Join(", ", bars.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Label} {b.Value:N0}{(b.Note is null ? "" : " " + b.Note)}")));
-        return Draw(title, description, bars, cssClass, WideLayout) + Draw(title, description, bars, cssClass, NarrowLayout);
+        var wide = WideLayout with { Width = wideWidth, BarSpace = WideLayout.BarSpace - (WideWidth - wideWidth) };
+        return Draw(title, description, bars, cssClass, wide) + Draw(title, description, bars, cssClass, NarrowLayout);
     }
 
     /// <summary>One bar split into labelled shares (a 100% stacked bar), with each share's label and percentage
     /// written in or under it, in both layouts.</summary>
-    public static string Split(string title, IReadOnlyList<(string Label, long Value, string CssClass)> parts)
+    /// <param name="title">What the chart shows.</param>
+    /// <param name="parts">The shares.</param>
+    /// <param name="wideWidth">The wide layout's width (see <see cref="Render"/>).</param>
+    public static string Split(string title, IReadOnlyList<(string Label, long Value, string CssClass)> parts, int wideWidth = WideWidth)
     {
         var total = Math.Max(1, parts.Sum(p => p.Value));
         var shown = parts.Where(p => p.Value > 0).ToArray();
         var description = shown.Length == 0
             ? $"{title}: no data yet"
             : $"{title}: " + string.Join(", ", shown.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Label} {p.Value:N0} ({100.0 * p.Value / total:F1}%)")));
-        return Split(title, description, shown, total, WideLayout) + Split(title, description, shown, total, NarrowLayout);
+        return Split(title, description, shown, total, WideLayout with { Width = wideWidth }) + Split(title, description, shown, total, NarrowLayout);
     }
 
     private static string Draw(string title, string description, IReadOnlyList<Bar> bars, string cssClass, Layout layout)

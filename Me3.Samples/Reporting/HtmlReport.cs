@@ -33,10 +33,10 @@ internal static class HtmlReport
             </header>
             <main>
             {Sentences(answers)}
-            {SwordsCard(answers)}
-            {BuyersCard(answers)}
-            {PlatformsCard(answers)}
-            {Card("tables", "Tables", tables + (lakePath is null ? "" : $"<p class=\"note\">{E($"Lake: {lakePath}")}</p>"), [.. answers.Tables.Select(t => $"SELECT count(*) FROM {t.Table}")])}
+            {SwordsCard(Swords(answers))}
+            {BuyersCard(Buyers(answers))}
+            {PlatformsCard(Platforms(answers))}
+            {Card("tables", "Tables", tables + Note(lakePath is null ? null : $"Lake: {lakePath}"), [.. answers.Tables.Select(t => $"SELECT count(*) FROM {t.Table}")])}
             </main>
             <footer>Me3 Streams: Mid-EVIL III events, landed exactly once in a Snappy Parquet lake, answered with the reference pipeline's own SQL.</footer>
             </body>

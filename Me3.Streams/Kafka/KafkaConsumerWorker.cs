@@ -384,12 +384,14 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private void RecordLag(List<RecordBlock.Entry> batch)
     {
         Me3Metrics.RecordsConsumed.Add(batch.Count);
-        foreach (var last in batch.GroupBy(r => (r.Source, r.Partition)).Select(g => g.Last()))
+        foreach (var records in batch.GroupBy(r => (r.Source, r.Partition)))
         {
+            var (first, last) = (records.First(), records.Last());
             var high = _consumer.GetWatermarkOffsets(new TopicPartition(last.Source, last.Partition)).High;
             if (high != Offset.Unset)
             {
                 Me3Metrics.SetLag(_settings.GroupId, last.Source, last.Partition, Math.Max(0, high.Value - last.Offset - 1));
+                Me3Metrics.Fetched(last.Source, last.Partition, first.Offset, high.Value);
             }
         }
     }
