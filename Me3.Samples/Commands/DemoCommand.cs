@@ -19,7 +19,8 @@ namespace Me3.Samples.Commands;
 /// <summary>
 /// <c>demo</c>: the whole pipeline in one process. Starts Me3.Host on its embedded defaults (embedded Kafka, the lake
 /// in <c>./lake</c>), sends generated player actions through the game API over HTTP, waits until every accepted event
-/// is queryable, and prints the business answers, the table sizes, the HTML report's path and where to look next.
+/// is queryable, and prints the business answers, the table sizes, the HTML report's path, the live dashboard's address
+/// and where to look next.
 /// </summary>
 internal static class DemoCommand
 {
@@ -116,13 +117,17 @@ internal static class DemoCommand
                 AnswersConsole.Write(answers);
                 PrintThisRun(report, before, answers);
                 var html = ReportCommand.DefaultHtmlPath(lake);
-                ReportCommand.WriteHtml(html, HtmlReport.Render(answers, catalog.LakePath, AnswersUrl));
+                ReportCommand.WriteHtml(html, HtmlReport.Render(answers, catalog.LakePath, DashboardUrl));
                 Console.WriteLine($"report:    {html}");
+                Console.WriteLine($"dashboard: {DashboardUrl}");
                 Console.WriteLine($"answers:   {AnswersUrl} (JSON)");
                 if (keepRunning)
                 {
                     PrintHowToLook();
-                    await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                    // The host's console lifetime takes SIGINT/SIGTERM for itself and stops the application: wait for
+                    // that as well as for the command's own cancellation, or Ctrl+C would stop nothing.
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+                    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                     Console.WriteLine("stopping: landing what is in flight …");
                 }
 
@@ -147,6 +152,8 @@ internal static class DemoCommand
         }
 
         private string AnswersUrl => $"{_url}/api/answers";
+
+        private string DashboardUrl => $"{_url}/dashboard";
 
         private Dictionary<string, string?> HostSettings() => new()
         {
@@ -277,8 +284,10 @@ internal static class DemoCommand
         {
             Console.WriteLine();
             Console.WriteLine($"Me3.Host keeps running at {_url}; Ctrl+C stops it (it lands what is in flight first).");
+            Console.WriteLine($"  dashboard: {DashboardUrl} (open it in a browser; it follows the events as they land)");
             Console.WriteLine($"  play:      curl \"{_url}/purchase_a_sword?user_name=you&sword_name=needle\"");
             Console.WriteLine($"  answers:   curl {AnswersUrl}");
+            Console.WriteLine($"  pipeline:  curl {_url}/api/ingestion");
             Console.WriteLine($"  SQL:       dotnet run --project Me3.Samples -c Release -- query --lake {lake} \"SELECT sword_name, count(*) FROM purchases GROUP BY 1 ORDER BY 2 DESC\"");
         }
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Me3.Host.Dashboard;
+using Me3.Streams.Query;
 using Me3.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
@@ -167,6 +169,28 @@ public sealed partial class DashboardSpec
         {
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);
         }
+    }
+
+    [Fact]
+    public void The_dashboard_must_say_every_state_in_words_and_explain_an_unreadable_lake()
+    {
+        var health = new IngestionHealth(DateTime.UtcNow, "events",
+            new ComponentHealth(HealthState.Degraded, "Kafka answers, but the ingestion has not joined its consumer group yet"),
+            new ComponentHealth(HealthState.Healthy, "the ingestion runs"), "Running", 0,
+            new Throughput(null, 0), new Throughput(2.5, 10), 0, null, [], []).WithUnreadableLake("IO Error: No files found");
+
+        var html = DashboardPage.Render(new DashboardView(null, health, 2));
+
+        Assert.Contains("aria-label=\"Kafka: degraded\"", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"Lake: down\"", html, StringComparison.Ordinal);
+        Assert.Contains("</span> degraded</p>", html, StringComparison.Ordinal);
+        Assert.Contains("</span> down</p>", html, StringComparison.Ordinal);
+        Assert.Contains("the lake cannot be queried: IO Error: No files found", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"swords-live\"><p class=\"unavailable\">", html, StringComparison.Ordinal);
+        Assert.Contains("Not available while the lake cannot be queried.", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"value\">2.5/s</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"value\">—</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(QueryException), html, StringComparison.Ordinal);
     }
 
     private static Task ShowsAsync(ILocator locator, string text) =>

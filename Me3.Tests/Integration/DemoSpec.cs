@@ -33,6 +33,40 @@ public sealed partial class DemoSpec(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, duck.Count("dead_letters"));
     }
 
+    [Fact]
+    public async Task The_demo_kept_running_must_serve_the_dashboard_and_its_JSON()
+    {
+        var port = FreePort();
+        using var process = ChildProcess.Start("Me3.Samples",
+            ["demo", "--events", "40", "--lake", _temp.Lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--keep-running"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var printed = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("Ctrl+C stops it", StringComparison.Ordinal))
+        {
+            printed.AppendLine(line);
+        }
+
+        output.WriteLine(printed.ToString());
+        Assert.Contains($"dashboard: http://127.0.0.1:{port}/dashboard", printed.ToString(), StringComparison.Ordinal);
+
+        // The CLI has no reflection-based JSON: the host's documents must serialize all the same.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var dashboard = await http.GetAsync("/dashboard", timeout.Token);
+        using var answers = await http.GetAsync("/api/answers", timeout.Token);
+        using var ingestion = await http.GetAsync("/api/ingestion", timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, answers.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ingestion.StatusCode);
+        Assert.Contains("\"mostPopularSword\"", await answers.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
+        Assert.Contains("\"accepted\"", await ingestion.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
+
+        ChildProcess.Terminate(process);
+        await process.WaitForExitAsync(timeout.Token);
+        output.WriteLine(await stderr);
+        Assert.Equal(0, process.ExitCode);
+    }
+
     private void AssertAnswersMatchTheLake(string printed)
     {
         using var duck = new DuckLake(_temp.Lake);
