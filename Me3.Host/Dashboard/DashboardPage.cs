@@ -32,17 +32,13 @@ internal static class DashboardPage
     {
         ArgumentNullException.ThrowIfNull(view);
         var seconds = view.RefreshSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Mid-EVIL III: live</title>
+        var head = $"""
             <link rel="icon" href="data:,">
             <link rel="stylesheet" href="{Path}/dashboard.css">
             <script src="{Path}/dashboard.js" defer></script>
-            </head>
+            """;
+        return $"""
+            {PageStart("Mid-EVIL III: live", head)}
             <body data-live="{Path}/live" data-refresh-seconds="{seconds}">
             <header class="top">
               <h1>Mid-EVIL III: live</h1>

@@ -20,6 +20,19 @@ internal static class AnswersHtml
     /// <summary>The style sheet of the answers (Reporting/report.css): the report inlines it, the dashboard serves it.</summary>
     public static string Css { get; } = Resource("Me3.Host.Reporting.report.css");
 
+    /// <summary>A page's start, to the end of its head: the title and what the head holds besides.</summary>
+    public static string PageStart(string title, string head) =>
+        $"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{E(title)}</title>
+        {head}
+        </head>
+        """;
+
     /// <summary>The three answers in words, one card each.</summary>
     public static string Sentences(LakeAnswers answers)
     {

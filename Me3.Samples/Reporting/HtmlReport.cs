@@ -18,14 +18,7 @@ internal static class HtmlReport
         var tables = Table("Rows and files per table", [("table", false), ("rows", true), ("files", true)],
             answers.Tables.Select(t => new[] { t.Table, Number(t.Rows), t.Files is { } f ? Number(f) : "" }));
         return $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Mid-EVIL III: what the lake says</title>
-            <style>{Css}</style>
-            </head>
+            {PageStart("Mid-EVIL III: what the lake says", $"<style>{Css}</style>")}
             <body>
             <header>
               <h1>Mid-EVIL III: what the lake says</h1>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Me3.Host.Configuration;
+using Me3.Tests.Support;
 using Xunit;
 
 namespace Me3.Tests.Host;
@@ -24,7 +25,7 @@ public sealed class AnswersApiSpec
             Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
         }
 
-        var answers = await EventuallyAsync(client, a => a.GetProperty("mostPopularSword").GetProperty("total").GetInt64() == 3);
+        var answers = await Eventually.JsonAsync(client, "/api/answers", a => a.GetProperty("mostPopularSword").GetProperty("total").GetInt64() == 3);
         Assert.Equal("The most popular sword is needle. It was purchased 2 times.", answers.GetProperty("mostPopularSword").GetProperty("sentence").GetString());
         Assert.Equal("The top buyer is alice, with 2 sword purchases.", answers.GetProperty("topBuyer").GetProperty("sentence").GetString());
         Assert.Equal(2, answers.GetProperty("platforms").GetProperty("ios").GetInt64());
@@ -52,19 +53,4 @@ public sealed class AnswersApiSpec
         Assert.Equal(expected, new AnalyticsOptions { Enabled = configured }.IsEnabled(embedded));
 
     private const string BusinessQuestionsSql = Me3.Streams.Query.BusinessQuestions.MostPopularSwordSql;
-
-    private static async Task<JsonElement> EventuallyAsync(HttpClient client, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var answers = await client.GetFromJsonAsync<JsonElement>("/api/answers");
-            if (done(answers) || DateTime.UtcNow > deadline)
-            {
-                return answers;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

@@ -139,7 +139,7 @@ public sealed partial class DashboardSpec
             (await client.GetAsync(path)).EnsureSuccessStatusCode();
         }
 
-        var health = await EventuallyAsync(client, h =>
+        var health = await Eventually.JsonAsync(client, "/api/ingestion", h =>
             h.GetProperty("accepted").GetProperty("sinceStart").GetInt64() == 4 && h.GetProperty("waiting").GetInt64() == 0
             && Sum(h, "committed") == 4 && h.GetProperty("lake").GetProperty("state").GetString() == "healthy"
             && h.GetProperty("kafka").GetProperty("state").GetString() == "healthy");
@@ -216,21 +216,6 @@ public sealed partial class DashboardSpec
 
     private static long Sum(JsonElement health, string offset) =>
         health.GetProperty("partitions").EnumerateArray().Sum(p => p.GetProperty(offset).ValueKind == JsonValueKind.Null ? 0 : p.GetProperty(offset).GetInt64());
-
-    private static async Task<JsonElement> EventuallyAsync(HttpClient client, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var health = await client.GetFromJsonAsync<JsonElement>("/api/ingestion");
-            if (done(health) || DateTime.UtcNow > deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     [GeneratedRegex("(?:src|href)=\"(?<url>[^\"]*)\"", RegexOptions.None, 1000)]
     private static partial Regex SourceOrLink();
