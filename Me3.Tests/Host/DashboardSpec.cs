@@ -75,9 +75,9 @@ public sealed partial class DashboardSpec
     }
 
     [BrowserFact]
-    public async Task The_dashboard_must_fit_a_phone_screen()
+    public async Task The_dashboard_must_fit_a_phone_screen_and_refresh_behind_the_analytics_credentials()
     {
-        await using var host = await KestrelHost.StartAsync(Live);
+        await using var host = await KestrelHost.StartAsync(new(Live) { ["Me3:Analytics:User"] = "designer", ["Me3:Analytics:Password"] = "s3cret" });
         foreach (var (user, sword, agent) in new[] { ("dora", "rapier", Ios), ("dora", "rapier", Ios), ("emil", "claymore", Android), ("finn", "excalibur", Ios) })
         {
             await host.PurchaseAsync(user, sword, agent);
@@ -85,11 +85,13 @@ public sealed partial class DashboardSpec
 
         await host.JoinAsync("emil", "wolves", Android);
         await using var browser = await Browser.LaunchAsync();
-        var phone = await browser.NewPageAsync(host.Url + "/", width: 390, height: 844);
+        var phone = await browser.NewPageAsync(host.Url + "/", width: 390, height: 844, new() { Username = "designer", Password = "s3cret" });
 
         await phone.GotoAsync(host.Url + "/dashboard");
+        await ShowsAsync(phone.Locator("#kpi-accepted .why"), "5 since start, by the game API");
+        await host.PurchaseAsync("gina", "rapier", Android);
 
-        await ShowsAsync(phone.Locator("#answer-sword"), "The most popular sword is rapier. It was purchased 2 times.");
+        await ShowsAsync(phone.Locator("#answer-sword"), "The most popular sword is rapier. It was purchased 3 times.");
         await ShowsAsync(phone.Locator("#kpi-waiting .value"), "0");
         Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), "no sideways scrolling at 390 px");
         var narrowBar = await phone.Locator("#swords svg.narrow .bar rect").First.BoundingBoxAsync();
@@ -157,6 +159,23 @@ public sealed partial class DashboardSpec
         // Rows landed are the process's (other hosts in this test process land too): at least this host's.
         var tables = health.GetProperty("tables").EnumerateArray().ToDictionary(t => t.GetProperty("table").GetString()!, t => t.GetProperty("rows").GetInt64());
         Assert.True(tables["purchases"] >= 2 && tables["gjoins"] >= 1 && tables["other_events"] >= 1);
+    }
+
+    [Fact]
+    public async Task The_dashboard_must_ask_for_the_analytics_credentials()
+    {
+        using var host = new HostFactory(new() { ["Me3:Analytics:User"] = "designer", ["Me3:Analytics:Password"] = "s3cret" });
+        using var client = host.CreateClient();
+        using var credentials = new HttpClient(host.Server.CreateHandler()) { BaseAddress = client.BaseAddress };
+        credentials.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("designer:s3cret"u8.ToArray()));
+
+        foreach (var path in new[] { "/dashboard", "/dashboard/live", "/dashboard/dashboard.js", "/dashboard/dashboard.css", "/api/ingestion" })
+        {
+            using var refused = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.StartsWith("Basic", refused.Headers.WwwAuthenticate.First().Scheme, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await credentials.GetAsync(path)).StatusCode);
+        }
     }
 
     [Fact]

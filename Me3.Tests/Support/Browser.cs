@@ -36,10 +36,11 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
-    /// <summary>A page of the given width that may load only URLs starting with <paramref name="allowedPrefix"/>.</summary>
-    public async Task<IPage> NewPageAsync(string allowedPrefix, int width = 1280, int height = 900)
+    /// <summary>A page of the given width that may load only URLs starting with <paramref name="allowedPrefix"/>, and
+    /// answers HTTP authentication challenges with <paramref name="credentials"/> if given.</summary>
+    public async Task<IPage> NewPageAsync(string allowedPrefix, int width = 1280, int height = 900, HttpCredentials? credentials = null)
     {
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height }, HttpCredentials = credentials });
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
