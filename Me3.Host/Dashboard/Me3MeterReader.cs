@@ -64,7 +64,13 @@ internal sealed class Me3MeterReader : IDisposable
             key.Append('|').Append(tag.Key).Append('=').Append(Convert.ToString(tag.Value, CultureInfo.InvariantCulture));
         }
 
-        _counters.GetOrAdd(key.ToString(), static (_, a) => new CounterSeries(a.Name, a.Tags), (instrument.Name, Tags: Tags(tags))).Add((long)value);
+        var name = key.ToString();
+        if (!_counters.TryGetValue(name, out var series))
+        {
+            series = _counters.GetOrAdd(name, new CounterSeries(instrument.Name, Tags(tags)));
+        }
+
+        series.Add((long)value);
     }
 
     private static Dictionary<string, string> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
