@@ -298,6 +298,11 @@ internal sealed class TrinoServerQuery : IAsyncDisposable
                 await _start.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
 
+            if (_start.IsFaulted)
+            {
+                _ = _start.Exception; // failed before any client read it: nothing more to report
+            }
+
             var result = _result ?? (_start.IsCompletedSuccessfully ? _start.Result.Result : null);
             if (result is not null)
             {
@@ -316,117 +321,8 @@ internal sealed class TrinoServerQuery : IAsyncDisposable
     private TrinoResponse Page(TrinoQueryState state, Uri? next, ReadOnlyMemory<byte> data, int rows, QueryException? error, string? updateType,
         IReadOnlyList<KeyValuePair<string, string>> headers)
     {
-        var body = new ArrayBufferWriter<byte>(rows == 0 ? 1024 : data.Length + 2048);
-        using (var writer = new Utf8JsonWriter(body))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", Id);
-            writer.WriteString("infoUri", new Uri(BaseUri, $"ui/query.html?{Id}").AbsoluteUri);
-            if (next is not null)
-            {
-                writer.WriteString("nextUri", next.AbsoluteUri);
-            }
-
-            if (_result is { } result && error is null)
-            {
-                writer.WriteStartArray("columns");
-                for (var i = 0; i < result.Columns.Count; i++)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("name", result.Columns[i].Name);
-                    writer.WriteString("type", result.Columns[i].Type);
-                    writer.WritePropertyName("typeSignature");
-                    (_types is { } types ? types[i] : TrinoType.Parse(result.Columns[i].Type)).WriteSignature(writer);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }
-            else if (updateType is not null)
-            {
-                writer.WriteStartArray("columns");
-                writer.WriteEndArray();
-            }
-
-            if (rows > 0)
-            {
-                writer.WritePropertyName("data");
-                writer.WriteRawValue(data.Span, skipInputValidation: true);
-            }
-
-            WriteStats(writer, state);
-            if (error is not null)
-            {
-                WriteError(writer, error);
-            }
-
-            writer.WriteStartArray("warnings");
-            writer.WriteEndArray();
-            if (updateType is not null)
-            {
-                writer.WriteString("updateType", updateType);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return new TrinoResponse(200, body.WrittenMemory, headers);
-    }
-
-    private void WriteStats(Utf8JsonWriter writer, TrinoQueryState state)
-    {
-        var elapsed = (long)Stopwatch.GetElapsedTime(_created).TotalMilliseconds;
-        var queued = state == TrinoQueryState.Queued;
-        writer.WriteStartObject("stats");
-        writer.WriteString("state", state.ToString().ToUpperInvariant());
-        writer.WriteBoolean("queued", queued);
-        writer.WriteBoolean("scheduled", !queued);
-        writer.WriteNumber("nodes", queued ? 0 : 1);
-        writer.WriteNumber("totalSplits", queued ? 0 : 1);
-        writer.WriteNumber("queuedSplits", 0);
-        writer.WriteNumber("runningSplits", state == TrinoQueryState.Running ? 1 : 0);
-        writer.WriteNumber("completedSplits", state == TrinoQueryState.Finished ? 1 : 0);
-        writer.WriteNumber("cpuTimeMillis", 0);
-        writer.WriteNumber("wallTimeMillis", queued ? 0 : elapsed);
-        writer.WriteNumber("queuedTimeMillis", queued ? elapsed : 0);
-        writer.WriteNumber("elapsedTimeMillis", elapsed);
-        writer.WriteNumber("processedRows", _rowsSent);
-        writer.WriteNumber("processedBytes", 0);
-        writer.WriteNumber("physicalInputBytes", 0);
-        writer.WriteNumber("physicalWrittenBytes", 0);
-        writer.WriteNumber("peakMemoryBytes", 0);
-        writer.WriteNumber("spilledBytes", 0);
-        if (state == TrinoQueryState.Finished)
-        {
-            writer.WriteNumber("progressPercentage", 100.0);
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static void WriteError(Utf8JsonWriter writer, QueryException error)
-    {
-        writer.WriteStartObject("error");
-        writer.WriteString("message", error.Message);
-        writer.WriteNumber("errorCode", error.ErrorCode);
-        writer.WriteString("errorName", error.ErrorName);
-        writer.WriteString("errorType", error.ErrorType);
-        if (error.Line is { } line)
-        {
-            writer.WriteStartObject("errorLocation");
-            writer.WriteNumber("lineNumber", line);
-            writer.WriteNumber("columnNumber", error.Column ?? 1);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteStartObject("failureInfo");
-        writer.WriteString("type", "io.trino.spi.TrinoException");
-        writer.WriteString("message", error.Message);
-        writer.WriteStartArray("suppressed");
-        writer.WriteEndArray();
-        writer.WriteStartArray("stack");
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        var page = new TrinoPage(Id, new Uri(BaseUri, $"ui/query.html?{Id}"), state, next, error is null ? _result?.Columns : null, _types, data, rows,
+            error, updateType, (long)Stopwatch.GetElapsedTime(_created).TotalMilliseconds, _rowsSent);
+        return new TrinoResponse(200, TrinoPageWriter.Write(page), headers);
     }
 }
