@@ -33,6 +33,17 @@ public sealed class TrinoCliSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pyhive_s_exchange_over_a_real_socket_must_answer_the_reference_question()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(_url) };
+
+        var swords = await RawTrino.RunAsync(client, Me3.Streams.Query.BusinessQuestions.MostPopularSwordSql, RawTrino.Pyhive);
+
+        Assert.Equal("FINISHED", swords.State);
+        Assert.Equal(["3 needle", "2 katana", "1 longsword"], swords.Rows.Select(r => $"{r[0].GetInt64()} {r[1].GetString()}"));
+    }
+
+    [Fact]
     public async Task Query_must_run_on_Trino_with_the_same_SQL()
     {
         var (exit, output, error) = await SamplesCli.RunAsync("query", "--trino", _url, "--user", "analyst", "--format", "csv",

@@ -19,7 +19,8 @@ public sealed record TrinoClientSettings
             throw new ArgumentException($"The Trino server '{server}' is not an http:// or https:// address.", nameof(server));
         }
 
-        Server = server;
+        // Relative addresses (v1/statement) resolve under the server's path only when it ends with a slash.
+        Server = server.AbsolutePath.EndsWith('/') ? server : new Uri(server.GetLeftPart(UriPartial.Path) + "/");
     }
 
     /// <summary>The coordinator's address.</summary>

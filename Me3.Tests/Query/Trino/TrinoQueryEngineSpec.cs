@@ -330,6 +330,13 @@ public sealed class TrinoQueryEngineSpec
         Assert.Null(Record.Exception(() => new TrinoQueryEngine(anonymous)));
     }
 
+    [Theory]
+    [InlineData("https://trino.example.com", "https://trino.example.com/v1/statement")]
+    [InlineData("https://gateway.example.com/trino", "https://gateway.example.com/trino/v1/statement")]
+    [InlineData("https://gateway.example.com/trino/", "https://gateway.example.com/trino/v1/statement")]
+    public void The_statement_address_must_be_under_the_servers_path(string server, string statement) =>
+        Assert.Equal(statement, new Uri(new TrinoClientSettings(new Uri(server)).Server, "v1/statement").AbsoluteUri);
+
     [Fact]
     public async Task The_Presto_header_family_must_be_spoken_when_asked()
     {
