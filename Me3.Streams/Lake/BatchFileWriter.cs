@@ -20,6 +20,7 @@ internal static class BatchFileWriter
         var writeId = Guid.NewGuid().ToString("N")[..12];
         var groups = Group(batch, source);
         var written = new List<(string Temp, string Final, int Rows, IReadOnlyList<OffsetRange> Ranges)>(groups.Count);
+        string? manifest = null;
         try
         {
             foreach (var group in groups)
@@ -41,12 +42,17 @@ internal static class BatchFileWriter
                 throw new PartitionFencedException();
             }
 
-            var manifest = written.Count > 1
-                ? WriteManifest.Write(lake, writeId, written.Select(w => (w.Temp, w.Final)).ToArray(), fsync)
-                : null;
-            foreach (var w in written)
+            if (written.Count > 1)
             {
-                DurableFile.Publish(w.Temp, w.Final);
+                manifest = WriteManifest.Write(lake, writeId, written.Select(w => (w.Temp, w.Final)).ToArray(), fsync);
+                foreach (var w in written)
+                {
+                    WriteManifest.Complete(w.Temp, w.Final); // a writer taking over a partition may roll it forward too
+                }
+            }
+            else
+            {
+                DurableFile.Publish(written[0].Temp, written[0].Final);
             }
 
             if (fsync)
@@ -62,7 +68,7 @@ internal static class BatchFileWriter
                 File.Delete(manifest);
             }
         }
-        catch
+        catch when (manifest is null)
         {
             foreach (var w in written)
             {

@@ -26,9 +26,11 @@ public static class LakeRecovery
         string lake, IEnumerable<string> tables, string source, bool removeTempFiles) =>
         LoadWatermarks(lake, tables, source, removeTempFiles ? _ => true : null);
 
-    /// <summary>As <see cref="LoadWatermarks(string, IEnumerable{string}, string, bool)"/>, deleting only the
-    /// temporary files all of whose partitions <paramref name="removeTempsOf"/> accepts (partitions this writer now
-    /// owns: their previous owner is gone or fenced).</summary>
+    /// <summary>As <see cref="LoadWatermarks(string, IEnumerable{string}, string, bool)"/>, for a writer that takes
+    /// over the partitions <paramref name="removeTempsOf"/> accepts (partitions it now owns: their previous owner is
+    /// gone or fenced). What that owner left unfinished is settled first: its interrupted multi-file writes are
+    /// completed (else their renamed files would count in the watermarks and the records of the others would be
+    /// skipped), then its temporary files that hold any of those partitions are deleted.</summary>
     /// <param name="lake">The lake root.</param>
     /// <param name="tables">The tables to scan.</param>
     /// <param name="source">The source name.</param>
@@ -38,6 +40,11 @@ public static class LakeRecovery
         string lake, IEnumerable<string> tables, string source, Func<int, bool>? removeTempsOf)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        if (removeTempsOf is not null)
+        {
+            WriteManifest.RollForward(lake, fsync: true, final => LakeFileName.TryParse(final, source, out var finalRanges) && finalRanges.Any(r => removeTempsOf(r.Partition)));
+        }
+
         var result = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
         foreach (var table in tables)
         {
@@ -60,7 +67,7 @@ public static class LakeRecovery
                     }
                 }
                 else if (removeTempsOf is not null && LakeFileName.IsTempOf(name, source) &&
-                         (!LakeFileName.TryParseTemp(name, source, out var tempRanges) || tempRanges.All(r => removeTempsOf(r.Partition))))
+                         (!LakeFileName.TryParseTemp(name, source, out var tempRanges) || tempRanges.Any(r => removeTempsOf(r.Partition))))
                 {
                     File.Delete(path);
                 }

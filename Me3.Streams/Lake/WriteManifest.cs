@@ -36,8 +36,10 @@ internal static class WriteManifest
         return path;
     }
 
-    /// <summary>Completes the renames of every manifest left by an interrupted write. Safe to run concurrently.</summary>
-    public static int RollForward(string lake, bool fsync)
+    /// <summary>Completes the renames of every manifest left by an interrupted write (or, with
+    /// <paramref name="include"/>, of those with a landed file name it accepts). Safe to run concurrently, with other
+    /// roll-forwards and with the write itself.</summary>
+    public static int RollForward(string lake, bool fsync, Func<string, bool>? include = null)
     {
         var dir = Path.Combine(lake, Directory);
         if (!System.IO.Directory.Exists(dir))
@@ -58,19 +60,16 @@ internal static class WriteManifest
                 continue; // another process finished it
             }
 
+            if (include is not null && !moves.Any(m => include(Path.GetFileName(m[1]))))
+            {
+                continue;
+            }
+
             foreach (var move in moves)
             {
                 var temp = Path.Combine(lake, move[0]);
                 var final = Path.Combine(lake, move[1]);
-                try
-                {
-                    DurableFile.Publish(temp, final);
-                }
-                catch (FileNotFoundException) when (File.Exists(final))
-                {
-                    // already renamed
-                }
-
+                Complete(temp, final);
                 if (fsync)
                 {
                     DurableFile.FsyncDirectory(Path.GetDirectoryName(final)!);
@@ -82,6 +81,19 @@ internal static class WriteManifest
         }
 
         return completed;
+    }
+
+    /// <summary>Does one rename of a manifest, unless a roll-forward (of this process or another) already did it.</summary>
+    public static void Complete(string temp, string final)
+    {
+        try
+        {
+            DurableFile.Publish(temp, final);
+        }
+        catch (FileNotFoundException) when (File.Exists(final))
+        {
+            // already renamed
+        }
     }
 }
 
