@@ -47,7 +47,8 @@ public sealed class Me3OptionsValidator : IValidateOptions<Me3Options>
         Require(options.Analytics.Urls is null || AnalyticsAccess.TryParseListener(options.Analytics.Urls, out _), "Analytics:Urls",
             $"'{options.Analytics.Urls}' is not one http:// or https:// address with a port, such as http://127.0.0.1:8081.");
         Require(options.Analytics.DashboardRefreshSeconds is >= 0.5 and <= 3600, "Analytics:DashboardRefreshSeconds", "must be between 0.5 and 3600.");
-        Require(options.Api.Enabled || options.Ingest.Enabled, "Api:Enabled", "and Me3:Ingest:Enabled are both false: nothing to run.");
+        var analytics = options.Analytics.IsEnabled(embeddedBroker: string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers));
+        Require(options.Api.Enabled || options.Ingest.Enabled || analytics, "Api:Enabled", "and Me3:Ingest:Enabled and Me3:Analytics:Enabled are all false: nothing to run.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
