@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Me3.Host.Configuration;
 using Me3.Streams.Query;
+using Me3.Streams.Query.Trino;
+using Me3.Tests.Query.Trino;
 using Me3.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Xunit;
@@ -177,6 +179,46 @@ public sealed partial class ComposeSpec
     }
 
     [ComposeFact]
+    public void The_DDL_the_register_job_runs_must_point_every_table_at_a_directory_the_lake_init_job_creates_in_Trinos_view_of_the_lake()
+    {
+        var register = ComposeFile.Strings(ComposeFile.Service("register").GetProperty("command"));
+        string Option(string name) => register[Array.IndexOf(register, name) + 1];
+        var registration = new TrinoHiveRegistration(new LakeCatalog("/unused").DeclaredTables, Option("--catalog"), Option("--schema"), Option("--location"));
+        var lakeInTrino = Mounts("trino").Single(m => m.Source == "lake").Target;
+        var created = MakeDirectories().Match(string.Join(' ', ComposeFile.Strings(ComposeFile.Service("lake-init").GetProperty("command"))))
+            .Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        var locations = registration.Statements()
+            .Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal))
+            .Select(s => ExternalLocation().Match(s).Groups[1].Value)
+            .ToArray();
+
+        Assert.Equal(4, locations.Length);
+        foreach (var location in locations)
+        {
+            var path = new Uri(location).AbsolutePath;
+            Assert.StartsWith(lakeInTrino + "/", path, StringComparison.Ordinal);
+            Assert.Contains(path, created);
+        }
+
+        Assert.Equal("CREATE SCHEMA IF NOT EXISTS \"hive\".\"default\"", registration.Statements()[0]);
+        Assert.All(registration.Statements().Skip(5), s => Assert.StartsWith("CALL \"hive\".system.sync_partition_metadata(schema_name => 'default'", s, StringComparison.Ordinal));
+    }
+
+    [ComposeFact]
+    public async Task The_register_job_s_command_must_be_one_the_CLI_takes_and_print_exactly_that_DDL()
+    {
+        var register = ComposeFile.Strings(ComposeFile.Service("register").GetProperty("command"));
+        string Option(string name) => register[Array.IndexOf(register, name) + 1];
+
+        var (exit, output, error) = await SamplesCli.RunAsync([.. register, "--print"]);
+
+        Assert.True(exit == 0, error);
+        var expected = new TrinoHiveRegistration(new LakeCatalog("/unused").DeclaredTables, Option("--catalog"), Option("--schema"), Option("--location")).Script();
+        Assert.Equal(expected, output.ReplaceLineEndings("\n"));
+    }
+
+    [ComposeFact]
     public void A_stop_must_leave_the_ingestion_time_to_land_and_commit_what_is_in_flight()
     {
         foreach (var role in HostRoles)
@@ -266,6 +308,9 @@ public sealed partial class ComposeSpec
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._/-]*:(?<tag>[0-9][A-Za-z0-9._-]*)$")]
     private static partial Regex PinnedImage();
+
+    [GeneratedRegex(@"external_location = '([^']+)'")]
+    private static partial Regex ExternalLocation();
 
     [GeneratedRegex(@"mkdir -p ((?:/lake/\w+ ?)+)")]
     private static partial Regex MakeDirectories();
