@@ -15,7 +15,22 @@ internal static class GenerateCommand
     {
         var events = new Option<long>("--events", "--count") { Description = "How many events.", DefaultValueFactory = _ => 10_000 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the events to this JSON-lines file." };
-        var url = new Option<Uri?>("--url") { Description = "Send the events to the game API at this address, e.g. http://127.0.0.1:5080." };
+        var url = new Option<Uri?>("--url")
+        {
+            Description = "Send the events to the game API at this address, e.g. http://127.0.0.1:5080.",
+
+            // System.CommandLine's own conversion to Uri fails for every address (the command crashed on --url).
+            CustomParser = r =>
+            {
+                if (Uri.TryCreate(r.Tokens[^1].Value, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
+                {
+                    return address;
+                }
+
+                r.AddError("--url must be an absolute http:// or https:// address, e.g. http://127.0.0.1:5080.");
+                return null;
+            },
+        };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same events.", DefaultValueFactory = _ => 42 };
         var rate = new Option<double?>("--rate") { Description = "With --url: most requests per second (default: as fast as the host answers)." };
         var concurrency = new Option<int>("--concurrency") { Description = "With --url: requests in flight at once.", DefaultValueFactory = _ => 16 };
@@ -45,16 +60,9 @@ internal static class GenerateCommand
                 r.AddError("--concurrency must be between 1 and 4096.");
             }
         });
-        url.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<Uri?>() is { } u && (!u.IsAbsoluteUri || u.Scheme is not ("http" or "https")))
-            {
-                r.AddError("--url must be an absolute http:// or https:// address, e.g. http://127.0.0.1:5080.");
-            }
-        });
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(output) is null) == (r.GetValue(url) is null))
+            if ((r.GetResult(output) is null) == (r.GetResult(url) is null))
             {
                 r.AddError("Give either --out FILE or --url URL.");
             }
