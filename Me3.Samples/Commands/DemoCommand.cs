@@ -288,7 +288,10 @@ internal static class DemoCommand
             Console.WriteLine($"  play:      curl \"{_url}/purchase_a_sword?user_name=you&sword_name=needle\"");
             Console.WriteLine($"  answers:   curl {AnswersUrl}");
             Console.WriteLine($"  pipeline:  curl {_url}/api/ingestion");
-            Console.WriteLine($"  SQL:       dotnet run --project Me3.Samples -c Release -- query --lake {lake} \"SELECT sword_name, count(*) FROM purchases GROUP BY 1 ORDER BY 2 DESC\"");
+            Console.WriteLine($"  SQL:       dotnet run --project Me3.Samples -c Release -- query --trino {_url} \"SELECT sword_name, count(*) FROM purchases GROUP BY 1 ORDER BY 2 DESC\"");
+            Console.WriteLine($"  Trino CLI: trino --server {_url} --catalog hive --schema default");
+            Console.WriteLine($"  Python:    sqlalchemy.create_engine(\"presto://127.0.0.1:{port}/hive\") (pyhive), or trino.dbapi.connect(host=\"127.0.0.1\", port={port}, catalog=\"hive\")");
+            Console.WriteLine($"  JDBC:      jdbc:trino://127.0.0.1:{port}/hive/default (DBeaver, Superset); see docs/trino.md");
         }
 
         private static void RequireFreePort(int port)

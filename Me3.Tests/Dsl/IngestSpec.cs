@@ -215,13 +215,22 @@ public sealed class IngestSpec : LakeSpec
             // Other events are 3% of the generated ones: offsets advance each time their (slowest-filling) batch lands.
             Samples.Commands.GenerateCommand.Generate(file, 20_000, seed: 3);
             var checks = 0;
+            var landed = new HashSet<long>();
+            var read = new HashSet<string>(StringComparer.Ordinal);
 
             var summary = await Me3Source.JsonLines(file)
                 .Via(Me3Flow.Ingest(Settings(batchRecords: 100)))
                 .Select(checkpoint =>
                 {
-                    using var duck = new DuckLake(Temp.Lake);
-                    var landed = duck.Positions(AllTables).Select(p => p.Offset).ToHashSet();
+                    // What the lake holds, read independently of the checkpoint: every visible file, each read once.
+                    var visible = AllTables.SelectMany(Temp.ParquetFiles).Where(read.Add).ToArray();
+                    if (visible.Length > 0)
+                    {
+                        using var duck = new DuckLake(Temp.Lake);
+                        var list = string.Join(", ", visible.Select(f => $"'{f}'"));
+                        landed.UnionWith(duck.Rows($"SELECT kafka_offset FROM read_parquet([{list}], union_by_name = true)").Select(r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture)));
+                    }
+
                     foreach (var offset in checkpoint.Offsets)
                     {
                         for (long o = 0; o < offset.NextOffset; o++)
