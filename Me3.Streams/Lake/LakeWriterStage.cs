@@ -65,14 +65,13 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
         private readonly PartitionBook _partitions;
         private readonly RevocationBook _revocations = new();
         private readonly WriteScheduler _writes;
-        private readonly long[] _skipped;
-        private readonly List<LandedFile> _pendingFiles = [];
-        private readonly Dictionary<PartitionState, CommittableOffset> _pendingOffsets = [];
+        private readonly CheckpointBuilder _checkpoint;
+        private readonly string[] _tables;
         private readonly HashSet<IPartitionOwnership> _subscribed = [];
         private readonly Listener _listener;
         private readonly Action<(LakeWrite Write, IReadOnlyList<LandedFile>? Files, Exception? Error)> _onWriteDone;
         private readonly Action<Exception?> _onOpened;
-        private readonly Action<(string Source, int Generation, IReadOnlyDictionary<string, Dictionary<int, long>>? Marks, Exception? Error)> _onScanned;
+        private readonly Action<WatermarkScan> _onScanned;
         private DecodedBlock? _held;
         private int _heldFrom;
         private bool _open;
@@ -86,12 +85,13 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
             _settings = stage._settings;
             _layout = stage.Layout;
             _decider = decider;
-            _partitions = new PartitionBook(_layout.Tables.Select(t => t.Name).ToArray());
+            _tables = _layout.Tables.Select(t => t.Name).ToArray();
+            _partitions = new PartitionBook(_tables);
             _writes = new WriteScheduler(_settings, _layout);
-            _skipped = new long[_layout.Tables.Count];
+            _checkpoint = new CheckpointBuilder(_tables);
             _onWriteDone = GetAsyncCallback<(LakeWrite, IReadOnlyList<LandedFile>?, Exception?)>(OnWriteDone);
             _onOpened = GetAsyncCallback<Exception?>(OnOpened);
-            _onScanned = GetAsyncCallback<(string, int, IReadOnlyDictionary<string, Dictionary<int, long>>?, Exception?)>(OnScanned);
+            _onScanned = GetAsyncCallback<WatermarkScan>(OnScanned);
             _listener = new Listener(
                 GetAsyncCallback<IReadOnlyList<(string Source, int Partition)>>(OnAssigned),
                 GetAsyncCallback<(IReadOnlyList<(string Source, int Partition)>, TaskCompletionSource<IReadOnlyList<CommittableOffset>>)>(OnRevoked),
@@ -105,22 +105,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
         {
             var tick = TimeSpan.FromTicks(Math.Clamp(_settings.MaxBatchInterval.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
             ScheduleRepeatedly(TickTimer, tick);
-            var path = _settings.Path;
-            var fsync = _settings.Fsync;
-            var opened = _onOpened;
-            _ = Task.Run(() =>
-            {
-                try
-                {
-                    Directory.CreateDirectory(path);
-                    LakeRecovery.RollForward(path, fsync);
-                    opened(null);
-                }
-                catch (Exception e)
-                {
-                    opened(e);
-                }
-            });
+            LakeScans.Open(_settings.Path, _settings.Fsync, _onOpened);
         }
 
         public override void PostStop()
@@ -203,7 +188,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
                 p.Committer = records.Committer ?? p.Committer;
                 if (r.Offset <= p.Watermarks[t])
                 {
-                    _skipped[t]++; // replayed after a restart: this table already has it
+                    _checkpoint.Skipped(t); // replayed after a restart: this table already has it
                     continue;
                 }
 
@@ -246,27 +231,10 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
                 return;
             }
 
-            // A single reader (a file) owns all its temp files; a consumer-group member only those of partitions
-            // it owns now, whose previous owner is gone or fenced.
-            Func<int, bool> removeTempsOf = ownership is null ? _ => true : partition => ownership.Owns(source, partition);
-            var generation = _partitions.Generation(source);
-            var lake = _settings.Path;
-            var tables = _layout.Tables.Select(t => t.Name).ToArray();
-            var scanned = _onScanned;
-            _ = Task.Run(() =>
-            {
-                try
-                {
-                    scanned((source, generation, LakeRecovery.LoadWatermarks(lake, tables, source, removeTempsOf), null));
-                }
-                catch (Exception e)
-                {
-                    scanned((source, generation, null, e));
-                }
-            });
+            LakeScans.Watermarks(_settings.Path, _tables, source, ownership, _partitions.Generation(source), _onScanned);
         }
 
-        private void OnScanned((string Source, int Generation, IReadOnlyDictionary<string, Dictionary<int, long>>? Marks, Exception? Error) scan)
+        private void OnScanned(WatermarkScan scan)
         {
             if (scan.Error is { } e)
             {
@@ -274,7 +242,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
                 return;
             }
 
-            _partitions.Loaded(scan.Source, scan.Generation, scan.Marks!);
+            _partitions.Loaded(scan.Source, scan.Generation, scan.Watermarks!);
             Append(_held!, _heldFrom);
         }
 
@@ -321,13 +289,8 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
 
         private void Launch(LakeWrite write)
         {
-            var owners = write.FirstOffsets.Keys
-                .Where(p => p.Committer is IPartitionOwnership)
-                .Select(p => (Ownership: (IPartitionOwnership)p.Committer!, p.Source, p.Partition))
-                .ToArray();
-            Func<bool> canPublish = () => owners.All(o => o.Ownership.Owns(o.Source, o.Partition));
             var done = _onWriteDone;
-            _stage._lander.LandAsync(write.Batch, canPublish).ContinueWith(
+            _stage._lander.LandAsync(write.Batch, write.StillOwned()).ContinueWith(
                 task => done((write, task.IsCompletedSuccessfully ? task.Result : null, task.IsCompletedSuccessfully ? null : task.Exception?.GetBaseException() ?? new OperationCanceledException())),
                 TaskScheduler.Default);
         }
@@ -363,7 +326,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
             }
 
             _writes.Landed(write);
-            _pendingFiles.AddRange(result.Files!);
+            _checkpoint.Landed(result.Files!);
             CollectCommittable();
             for (var t = 0; t < _writes.Tables; t++)
             {
@@ -401,7 +364,7 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
             _revocations.AnswerSettled(_partitions, _writes.InFlight);
         }
 
-        private void CollectCommittable() => _partitions.CollectCommittable(_writes.Writing, _pendingOffsets);
+        private void CollectCommittable() => _partitions.CollectCommittable(_writes.Writing, _checkpoint.Offsets);
 
         private void TryPush()
         {
@@ -411,24 +374,12 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
             }
 
             var final = _upstreamDone && _held is null && _writes.Idle;
-            if (_pendingFiles.Count == 0 && _pendingOffsets.Count == 0 && !final)
+            if (_checkpoint.IsEmpty && !final)
             {
                 return;
             }
 
-            var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
-            for (var t = 0; t < _skipped.Length; t++)
-            {
-                if (_skipped[t] > 0)
-                {
-                    skipped[_layout.Tables[t].Name] = _skipped[t];
-                    _skipped[t] = 0;
-                }
-            }
-
-            Push(_stage.Out, new LakeCheckpoint([.. _pendingFiles], [.. _pendingOffsets.Values], skipped, final));
-            _pendingFiles.Clear();
-            _pendingOffsets.Clear();
+            Push(_stage.Out, _checkpoint.Take(final));
             if (final)
             {
                 _finalPushed = true;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Me3.Streams.Events;
 using Me3.Streams.Routing;
 using Me3.Streams.Settings;
 
@@ -14,6 +15,17 @@ internal sealed class LakeWrite(int table, TableBatch batch, Dictionary<Partitio
     public Dictionary<PartitionState, long> FirstOffsets { get; } = firstOffsets;
 
     public int Attempt { get; set; }
+
+    /// <summary>Asked right before the batch becomes visible (on the write's thread): whether this process still owns
+    /// every partition of the batch that can move to another consumer.</summary>
+    public Func<bool> StillOwned()
+    {
+        var owners = FirstOffsets.Keys
+            .Where(p => p.Committer is IPartitionOwnership)
+            .Select(p => (Ownership: (IPartitionOwnership)p.Committer!, p.Source, p.Partition))
+            .ToArray();
+        return () => owners.All(o => o.Ownership.Owns(o.Source, o.Partition));
+    }
 }
 
 /// <summary>

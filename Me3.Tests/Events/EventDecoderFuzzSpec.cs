@@ -121,6 +121,51 @@ public sealed class EventDecoderFuzzSpec
         }
     }
 
+    [Fact]
+    public void Block_decoding_and_batching_must_never_throw_and_must_unescape_as_the_record_decoder_does()
+    {
+        var random = new Random(91011);
+        var fragments = new[] { "\\ud800", "\\udc00x", "\\ud83d\\udde1", "\\n", "\\\"", "\\u00e9", "é", "🗡", "\"", "{", "}" };
+        var records = new List<SourceRecord>();
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = new StringBuilder(Records.Purchase($"u{i}", "s"));
+            for (var m = random.Next(0, 3); m > 0; m--)
+            {
+                text.Insert(random.Next(text.Length + 1), fragments[random.Next(fragments.Length)]);
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(text.ToString());
+            if (random.Next(10) == 0 && bytes.Length > 0)
+            {
+                bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+            }
+
+            records.Add(Records.Bytes(bytes, offset: i));
+        }
+
+        var block = _decoder.Decode(RecordBlock.Of(records));
+        var batches = _layout.Tables.Select((t, i) => new TableBatch(t, _layout.ColumnFields[i], 0)).ToArray();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var batch = batches[block.Tables[i]];
+            batch.Add(block, i);
+            var expected = _decoder.Decode(records[i]);
+            Assert.Equal(expected.Table.Name, batch.Schema.Name);
+            var userName = batch.Schema.Columns.Select(c => c.Name).ToList().IndexOf("user_name");
+            if (userName >= 0)
+            {
+                var actual = batch.TryGetText(userName, batch.Count - 1, out var utf8) ? Encoding.UTF8.GetString(utf8) : null;
+                Assert.Equal(Field(expected, "user_name"), actual);
+            }
+        }
+
+        foreach (var batch in batches)
+        {
+            batch.Dispose();
+        }
+    }
+
     private void AssertDecodes(byte[] bytes)
     {
         var e = _decoder.Decode(Records.Bytes(bytes));
