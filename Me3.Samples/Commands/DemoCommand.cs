@@ -81,75 +81,57 @@ internal static class DemoCommand
     {
         private readonly string _url = $"http://127.0.0.1:{port}";
 
-        public async Task<int> RunAsync(CancellationToken ct)
+        public Task<int> RunAsync(CancellationToken ct) => CommandRun.GuardAsync(async () =>
         {
-            try
+            LakeCheck.RequireWritable(lake);
+            RequireFreePort(port);
+            var catalog = new LakeCatalog(lake);
+            var before = await CountAsync(catalog, ct);
+            Console.WriteLine($"Me3 demo: {events:N0} player actions → game API → embedded Kafka → ingestion → Parquet lake at {lake} → answers");
+            await using var app = Me3HostApplication.Build([], HostSettings(), builder =>
             {
-                LakeCheck.RequireWritable(lake);
-                RequireFreePort(port);
-                var catalog = new LakeCatalog(lake);
-                var before = await CountAsync(catalog, ct);
-                Console.WriteLine($"Me3 demo: {events:N0} player actions → game API → embedded Kafka → ingestion → Parquet lake at {lake} → answers");
-                await using var app = Me3HostApplication.Build([], HostSettings(), builder =>
-                {
-                    builder.WebHost.UseUrls(_url);
-                    builder.Logging.ClearProviders();
-                    builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-                    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                builder.WebHost.UseUrls(_url);
+                builder.Logging.ClearProviders();
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
-                    // The demo polls readiness until the ingestion joined its group: not-yet-ready is expected here.
-                    builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
-                });
-                await app.StartAsync(ct);
-                Console.WriteLine($"Me3.Host is up at {_url} (game API, embedded Kafka, ingestion, analytics).");
-                using var http = new HttpClient { BaseAddress = new Uri(_url), Timeout = TimeSpan.FromSeconds(10) };
-                await WaitUntilReadyAsync(http, ct);
+                // The demo polls readiness until the ingestion joined its group: not-yet-ready is expected here.
+                builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
+            });
+            await app.StartAsync(ct);
+            Console.WriteLine($"Me3.Host is up at {_url} (game API, embedded Kafka, ingestion, analytics).");
+            using var http = new HttpClient { BaseAddress = new Uri(_url), Timeout = TimeSpan.FromSeconds(10) };
+            await WaitUntilReadyAsync(http, ct);
 
-                var engine = app.Services.GetRequiredService<IQueryEngine>();
-                var report = await SendAndLandAsync(engine, catalog, before, ct);
-                if (report.Accepted == 0)
-                {
-                    throw new Me3Exception($"The game API accepted none of the {report.Sent:N0} requests ({string.Join(", ", report.Failures.Select(f => $"{f.Value} × {f.Key}"))}).");
-                }
-
-                var answers = await new BusinessQuestions(engine).AnswerAllAsync(catalog, ct);
-                Console.WriteLine();
-                AnswersConsole.Write(answers);
-                PrintThisRun(report, before, answers);
-                var html = ReportCommand.DefaultHtmlPath(lake);
-                ReportCommand.WriteHtml(html, HtmlReport.Render(answers, catalog.LakePath, DashboardUrl));
-                Console.WriteLine($"report:    {html}");
-                Console.WriteLine($"dashboard: {DashboardUrl}");
-                Console.WriteLine($"answers:   {AnswersUrl} (JSON)");
-                if (keepRunning)
-                {
-                    PrintHowToLook();
-                    // The host's console lifetime takes SIGINT/SIGTERM for itself and stops the application: wait for
-                    // that as well as for the command's own cancellation, or Ctrl+C would stop nothing.
-                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-                    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                    Console.WriteLine("stopping: landing what is in flight …");
-                }
-
-                await app.StopAsync(CancellationToken.None);
-                return 0;
-            }
-            catch (QueryException e)
+            var engine = app.Services.GetRequiredService<IQueryEngine>();
+            var report = await SendAndLandAsync(engine, catalog, before, ct);
+            if (report.Accepted == 0)
             {
-                await Console.Error.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-                return 1;
+                throw new Me3Exception($"The game API accepted none of the {report.Sent:N0} requests ({string.Join(", ", report.Failures.Select(f => $"{f.Value} × {f.Key}"))}).");
             }
-            catch (Me3Exception e)
+
+            var answers = await new BusinessQuestions(engine).AnswerAllAsync(catalog, ct);
+            Console.WriteLine();
+            AnswersConsole.Write(answers);
+            PrintThisRun(report, before, answers);
+            var html = ReportCommand.DefaultHtmlPath(lake);
+            ReportCommand.WriteHtml(html, HtmlReport.Render(answers, catalog.LakePath, DashboardUrl));
+            Console.WriteLine($"report:    {html}");
+            Console.WriteLine($"dashboard: {DashboardUrl}");
+            Console.WriteLine($"answers:   {AnswersUrl} (JSON)");
+            if (keepRunning)
             {
-                await Console.Error.WriteLineAsync($"error: {e.Message}");
-                return 1;
+                PrintHowToLook();
+                // The host's console lifetime takes SIGINT/SIGTERM for itself and stops the application: wait for
+                // that as well as for the command's own cancellation, or Ctrl+C would stop nothing.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+                await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                Console.WriteLine("stopping: landing what is in flight …");
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("interrupted.");
-                return 130;
-            }
-        }
+
+            await app.StopAsync(CancellationToken.None);
+            return 0;
+        });
 
         private string AnswersUrl => $"{_url}/api/answers";
 

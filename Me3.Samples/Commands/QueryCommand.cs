@@ -42,9 +42,9 @@ internal static class QueryCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(EngineOptions options, ParseResult parse, string sql, string format, int maxRows, CancellationToken ct)
+    private static Task<int> RunAsync(EngineOptions options, ParseResult parse, string sql, string format, int maxRows, CancellationToken ct)
     {
-        try
+        return CommandRun.GuardAsync(async () =>
         {
             await using var engine = options.Open(parse);
             var result = await engine.ExecuteAsync(sql, options.QueryOptions(parse, maxRows), ct);
@@ -71,22 +71,7 @@ internal static class QueryCommand
             }
 
             return 0;
-        }
-        catch (QueryException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-            return 1;
-        }
-        catch (Me3Exception e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("interrupted.");
-            return 130;
-        }
+        });
     }
 
     private static void WriteTable(IReadOnlyList<QueryColumn> columns, IReadOnlyList<object?[]> rows, bool truncated)

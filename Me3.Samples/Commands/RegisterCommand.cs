@@ -31,9 +31,9 @@ internal static class RegisterCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, TrinoConnectionOptions trino, string location, bool print, CancellationToken ct)
+    private static Task<int> RunAsync(ParseResult result, TrinoConnectionOptions trino, string location, bool print, CancellationToken ct)
     {
-        try
+        return CommandRun.GuardAsync(async () =>
         {
             TrinoHiveRegistration registration;
             try
@@ -62,21 +62,6 @@ internal static class RegisterCommand
             await registration.RunAsync(engine, s => Console.WriteLine($"running: {s.Split('\n')[0]}"), ct);
             Console.WriteLine($"registered {registration.Statements().Count(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal))} tables in {registration.Catalog}.{registration.Schema} at {registration.Location}, partitions synced");
             return 0;
-        }
-        catch (QueryException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-            return 1;
-        }
-        catch (Me3Exception e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("interrupted: the statement running was cancelled; running register again is safe.");
-            return 130;
-        }
+        }, interrupted: "interrupted: the statement running was cancelled; running register again is safe.", errorExitCode: 2);
     }
 }

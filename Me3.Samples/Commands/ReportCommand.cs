@@ -33,9 +33,9 @@ internal static class ReportCommand
     public static string DefaultHtmlPath(string lake) =>
         Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(lake))) ?? ".", "me3-report.html");
 
-    private static async Task<int> RunAsync(EngineOptions options, ParseResult parse, FileInfo? html, CancellationToken ct)
+    private static Task<int> RunAsync(EngineOptions options, ParseResult parse, FileInfo? html, CancellationToken ct)
     {
-        try
+        return CommandRun.GuardAsync(async () =>
         {
             var catalog = options.Catalog(parse);
             await using var engine = options.Open(parse);
@@ -48,22 +48,7 @@ internal static class ReportCommand
             WriteHtml(path, HtmlReport.Render(answers, options.Where(parse)));
             Console.WriteLine($"report: {path}");
             return 0;
-        }
-        catch (QueryException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-            return 1;
-        }
-        catch (Me3Exception e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("interrupted.");
-            return 130;
-        }
+        });
     }
 
     /// <summary>Writes the report atomically (a reader never sees half a page).</summary>

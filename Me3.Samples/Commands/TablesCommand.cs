@@ -19,9 +19,9 @@ internal static class TablesCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(EngineOptions options, ParseResult parse, CancellationToken ct)
+    private static Task<int> RunAsync(EngineOptions options, ParseResult parse, CancellationToken ct)
     {
-        try
+        return CommandRun.GuardAsync(async () =>
         {
             var catalog = options.Catalog(parse);
             await using var engine = options.Open(parse);
@@ -52,16 +52,6 @@ internal static class TablesCommand
 
             AnsiConsole.Write(overview);
             return 0;
-        }
-        catch (QueryException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.ErrorName}: {e.Message}");
-            return 1;
-        }
-        catch (Me3Exception e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
+        });
     }
 }
