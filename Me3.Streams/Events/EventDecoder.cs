@@ -148,57 +148,54 @@ public sealed class EventDecoder
 
     private int FieldOf(ref Utf8JsonReader reader, out bool isTimestamp)
     {
-        Span<char> name = stackalloc char[MaxFieldNameChars];
-        var length = 0;
-        if (reader.ValueIsEscaped)
+        if (!reader.ValueIsEscaped)
         {
-            var text = JsonUnescaper.ToText(reader.ValueSpan);
-            if (text.Length > MaxFieldNameChars)
-            {
-                isTimestamp = false;
-                return -1;
-            }
-
-            text.AsSpan().CopyTo(name);
-            length = text.Length;
-        }
-        else
-        {
-            var utf8 = reader.ValueSpan;
-            if (utf8.Length > MaxFieldNameChars)
-            {
-                isTimestamp = false;
-                return -1;
-            }
-
-            foreach (var b in utf8)
-            {
-                name[length++] = (char)b;
-            }
+            return FieldOfUtf8(reader.ValueSpan, out isTimestamp);
         }
 
-        // Header keys map to snake_case columns: User-Agent -> user_agent. Non-ASCII names match no column.
-        for (var i = 0; i < length; i++)
+        var text = JsonUnescaper.ToText(reader.ValueSpan);
+        Span<byte> utf8 = stackalloc byte[MaxFieldNameChars];
+        if (text.Length > MaxFieldNameChars || !Encoding.UTF8.TryGetBytes(text, utf8, out var length))
         {
-            var c = name[i];
-            if (c is >= 'A' and <= 'Z')
+            isTimestamp = false;
+            return -1;
+        }
+
+        return FieldOfUtf8(utf8[..length], out isTimestamp);
+    }
+
+    /// <summary>Header keys map to snake_case columns: User-Agent -> user_agent. Non-ASCII names match no column.</summary>
+    private int FieldOfUtf8(ReadOnlySpan<byte> utf8, out bool isTimestamp)
+    {
+        isTimestamp = false;
+        if (utf8.Length > MaxFieldNameChars)
+        {
+            return -1;
+        }
+
+        Span<byte> name = stackalloc byte[MaxFieldNameChars];
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            var c = utf8[i];
+            if (c is >= (byte)'A' and <= (byte)'Z')
             {
-                name[i] = (char)(c + 32);
+                c += 32;
             }
             else if (c == '-')
             {
-                name[i] = '_';
+                c = (byte)'_';
             }
             else if (c > 127)
             {
-                isTimestamp = false;
                 return -1;
             }
+
+            name[i] = c;
         }
 
-        var normalized = name[..length];
-        isTimestamp = normalized.SequenceEqual("timestamp");
-        return _layout.FieldLookup.TryGetValue(normalized, out var id) ? id : -1;
+        var normalized = name[..utf8.Length];
+        isTimestamp = normalized.SequenceEqual("timestamp"u8);
+        return _layout.FieldIdOf(normalized);
     }
 
     private static FieldSlot ReadValue(ref Utf8JsonReader reader)
@@ -258,9 +255,8 @@ public sealed class EventDecoder
             return _layout.OtherEventsTable; // too long for any route
         }
 
-        Span<char> chars = stackalloc char[MaxEventTypeChars];
-        var n = Encoding.UTF8.GetChars(bytes.Slice(value.Start, value.Length), chars);
-        return _layout.EventTypeLookup.TryGetValue(chars[..n], out var table) ? table : _layout.OtherEventsTable;
+        var table = _layout.RoutedTableOf(bytes.Slice(value.Start, value.Length));
+        return table >= 0 ? table : _layout.OtherEventsTable;
     }
 
     private void DeadLetter(DecodedRow row, DateTime recordTime, string error, bool rawIsBinary = false)

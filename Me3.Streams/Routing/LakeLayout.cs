@@ -82,7 +82,14 @@ public sealed class LakeLayout
         EventTypeField = _fieldByName.GetValueOrDefault("event_type", -1);
         FieldLookup = _fieldByName.GetAlternateLookup<ReadOnlySpan<char>>();
         EventTypeLookup = _tableByEventType.GetAlternateLookup<ReadOnlySpan<char>>();
+        _fieldsByLength = ByUtf8Length(_fieldByName);
+        _eventTypesByLength = ByUtf8Length(_tableByEventType);
     }
+
+    // The same names as UTF-8, by byte length: the decoder matches a name in place among the few of its length,
+    // without building a string or hashing one.
+    private readonly (byte[] Name, int Value)[][] _fieldsByLength;
+    private readonly (byte[] Name, int Value)[][] _eventTypesByLength;
 
     /// <summary>The routing this layout was compiled from.</summary>
     public RoutingSettings Routing { get; }
@@ -122,9 +129,40 @@ public sealed class LakeLayout
         return Cache.GetValue(routing, r => new LakeLayout(r));
     }
 
+    /// <summary>The field id of a normalized (snake_case, lower-case) UTF-8 field name, or -1.</summary>
+    internal int FieldIdOf(ReadOnlySpan<byte> name) => Find(_fieldsByLength, name);
+
+    /// <summary>The table of a UTF-8 event type, or -1 when it is not routed.</summary>
+    internal int RoutedTableOf(ReadOnlySpan<byte> eventType) => Find(_eventTypesByLength, eventType);
+
     /// <summary>The table an event type is routed to (the other-events table when not routed).</summary>
     /// <param name="eventType">The event type, or null when missing.</param>
     /// <returns>The table's index in <see cref="Tables"/>.</returns>
     public int TableFor(string? eventType) =>
         eventType is not null && _tableByEventType.TryGetValue(eventType, out var t) ? t : OtherEventsTable;
+
+    private static (byte[] Name, int Value)[][] ByUtf8Length(Dictionary<string, int> map)
+    {
+        var entries = map.Select(kv => (Name: System.Text.Encoding.UTF8.GetBytes(kv.Key), kv.Value)).ToArray();
+        var longest = entries.Length == 0 ? 0 : entries.Max(e => e.Name.Length);
+        return Enumerable.Range(0, longest + 1).Select(n => entries.Where(e => e.Name.Length == n).ToArray()).ToArray();
+    }
+
+    private static int Find((byte[] Name, int Value)[][] byLength, ReadOnlySpan<byte> name)
+    {
+        if (name.Length >= byLength.Length)
+        {
+            return -1;
+        }
+
+        foreach (var (candidate, value) in byLength[name.Length])
+        {
+            if (name.SequenceEqual(candidate))
+            {
+                return value;
+            }
+        }
+
+        return -1;
+    }
 }
