@@ -1,6 +1,26 @@
 using Me3.Host;
+using Microsoft.Extensions.Options;
 
-Me3HostApplication.Build(args).Run();
+try
+{
+    Me3HostApplication.Build(args).Run();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    // A bad setting: one line per failure, naming the key, and no stack trace.
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine($"error: {failure}");
+    }
+
+    return 1;
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 
 /// <summary>The host's entry point; public for WebApplicationFactory tests.</summary>
 public partial class Program;

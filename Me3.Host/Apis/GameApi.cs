@@ -55,6 +55,11 @@ public static class GameApi
             {
                 return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
             }
+            catch (IOException e) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                // A body that ends before its form does (a truncated multipart upload): the client's mistake.
+                return TypedResults.Problem($"The form body ended early: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+            }
         }
 
         var tooLong = parameters.FirstOrDefault(p => p.Key.Length > api.MaxParameterLength || p.Value.Length > api.MaxParameterLength);

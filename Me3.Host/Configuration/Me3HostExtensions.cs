@@ -40,8 +40,15 @@ public static class Me3HostExtensions
 
         // The host waits for the ingestion's drain (bounded by its stop timeout) before it gives up on it.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(stopSeconds, 0, 3600) + 10));
+        var api = builder.Configuration.GetSection($"{Me3Options.Section}:Api");
+        var defaults = new ApiOptions();
         builder.WebHost.ConfigureKestrel(k =>
         {
+            // Bounded connections: a flood of idle connections is refused instead of growing memory until the
+            // process dies (and takes the ingestion with it). Bad values are reported by the options validator.
+            k.Limits.MaxConcurrentConnections = Math.Max(1, api.GetValue("MaxConnections", defaults.MaxConnections));
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(Math.Clamp(api.GetValue("KeepAliveSeconds", defaults.KeepAliveSeconds), 0.1, 3600));
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Clamp(api.GetValue("HeadersTimeoutSeconds", defaults.HeadersTimeoutSeconds), 0.1, 3600));
             k.Limits.MaxRequestBodySize = maxBody;
             k.Limits.MaxRequestLineSize = 8 * 1024;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;

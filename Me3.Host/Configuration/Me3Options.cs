@@ -59,6 +59,16 @@ public sealed class ApiOptions
 
     /// <summary>Events waiting for the producer; past it, requests wait (backpressure) until their timeout.</summary>
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The most open client connections; more are closed at once (a flood of idle connections cannot
+    /// exhaust memory).</summary>
+    public int MaxConnections { get; set; } = 4_096;
+
+    /// <summary>How long an idle keep-alive connection stays open, in seconds.</summary>
+    public double KeepAliveSeconds { get; set; } = 30;
+
+    /// <summary>How long a client may take to send a request's headers, in seconds.</summary>
+    public double HeadersTimeoutSeconds { get; set; } = 10;
 }
 
 /// <summary><c>Me3:Ingest</c>.</summary>

@@ -27,6 +27,9 @@ public sealed class Me3OptionsValidator : IValidateOptions<Me3Options>
         Require(options.Api.MaxBodyBytes is > 0 and <= 16 * 1024 * 1024, "Api:MaxBodyBytes", "must be between 1 and 16777216.");
         Require(options.Api.PublishTimeoutSeconds is > 0 and <= 300, "Api:PublishTimeoutSeconds", "must be between 0 and 300.");
         Require(options.Api.QueueCapacity > 0, "Api:QueueCapacity", "must be positive.");
+        Require(options.Api.MaxConnections is > 0 and <= 1_000_000, "Api:MaxConnections", "must be between 1 and 1000000.");
+        Require(options.Api.KeepAliveSeconds is > 0 and <= 3600, "Api:KeepAliveSeconds", "must be between 0 and 3600.");
+        Require(options.Api.HeadersTimeoutSeconds is > 0 and <= 3600, "Api:HeadersTimeoutSeconds", "must be between 0 and 3600.");
         Require(options.Ingest.BatchRecords > 0, "Ingest:BatchRecords", "must be positive.");
         Require(options.Ingest.BatchMegabytes is > 0 and <= 1024, "Ingest:BatchMegabytes", "must be between 1 and 1024.");
         Require(options.Ingest.BatchSeconds > 0, "Ingest:BatchSeconds", "must be positive.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Me3.Samples.Support;
 
 namespace Me3.Samples.Commands;
 
@@ -7,13 +8,13 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var events = new Option<long>("--events") { Description = "Events to generate when --file does not exist.", DefaultValueFactory = _ => 1_000_000 };
-        var file = new Option<FileInfo?>("--file") { Description = "The JSON-lines file (default: a generated one in the temp directory)." };
-        var rounds = new Option<int>("--rounds") { Description = "How many times to run each; the best and median are reported.", DefaultValueFactory = _ => 3 };
+        var events = new Option<long>("--events") { Description = "Events to generate when no --file is given.", DefaultValueFactory = _ => 1_000_000 }.InRange(1, 1_000_000_000);
+        var file = new Option<FileInfo?>("--file") { Description = "An existing JSON-lines file (default: one generated in the temp directory)." }.ExistingFile();
+        var rounds = new Option<int>("--rounds") { Description = "How many times to run each; the best and median are reported.", DefaultValueFactory = _ => 3 }.InRange(1, 100);
         var ingest = new Command("ingest", "Compare ingest --from with DuckDB's COPY to Snappy Parquet on the same file.") { events, file, rounds };
         ingest.SetAction(r => IngestBench.Run(r.GetValue(file), r.GetValue(events), r.GetValue(rounds)));
-        var messages = new Option<int>("--messages") { Description = "Messages to produce and consume.", DefaultValueFactory = _ => 200_000 };
-        var partitions = new Option<int>("--partitions") { Description = "Topic partitions (the embedded broker keeps ~5 MB each).", DefaultValueFactory = _ => 24 };
+        var messages = new Option<int>("--messages") { Description = "Messages to produce and consume.", DefaultValueFactory = _ => 200_000 }.InRange(1, 100_000_000);
+        var partitions = new Option<int>("--partitions") { Description = "Topic partitions (the embedded broker keeps ~5 MB each).", DefaultValueFactory = _ => 24 }.InRange(1, 1000);
         var kafka = new Command("kafka", "Compare consume-and-land from the embedded broker with a plain Confluent consumer loop.") { messages, partitions, rounds };
         kafka.SetAction(r => KafkaBench.Run(r.GetValue(messages), r.GetValue(partitions), r.GetValue(rounds)));
         var seconds = new Option<int>("--seconds") { Description = "How long each wrk run lasts.", DefaultValueFactory = _ => 15 };

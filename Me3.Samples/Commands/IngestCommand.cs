@@ -18,19 +18,22 @@ internal static class IngestCommand
 {
     public static Command Create()
     {
-        var from = new Option<FileInfo?>("--from") { Description = "A JSON-lines file of events to land (or use --bootstrap)." };
+        var from = new Option<FileInfo?>("--from") { Description = "A JSON-lines file of events to land (or use --bootstrap)." }.ExistingFile();
         var bootstrap = new Option<string?>("--bootstrap") { Description = "Kafka bootstrap servers HOST:PORT[,...]: consume until SIGINT/SIGTERM, then drain and commit." };
         var topic = new Option<string>("--topic") { Description = "The Kafka topic.", DefaultValueFactory = _ => "events" };
         var group = new Option<string>("--group") { Description = "The Kafka consumer group.", DefaultValueFactory = _ => "me3-ingest" };
-        var lake = new Option<DirectoryInfo>("--lake") { Description = "The lake directory (created if missing).", Required = true };
+        var lake = new Option<DirectoryInfo>("--lake") { Description = "The lake directory (created if missing).", Required = true }.NotAFile();
         var sourceName = new Option<string?>("--source-name") { Description = "The name the file's offsets are kept under (default: the file name)." };
         var defaults = new LakeSettings(".");
-        var batchRecords = new Option<int>("--batch-records") { Description = "Records per table batch.", DefaultValueFactory = _ => defaults.MaxBatchRecords };
-        var batchMb = new Option<int>("--batch-mb") { Description = "Event JSON MiB per table batch.", DefaultValueFactory = _ => (int)(defaults.MaxBatchBytes >> 20) };
-        var batchSeconds = new Option<double>("--batch-seconds") { Description = "Longest wait of a buffered record, in seconds.", DefaultValueFactory = _ => defaults.MaxBatchInterval.TotalSeconds };
-        var command = new Command("ingest", "Land events from a JSON-lines file in the lake, exactly once.")
+        var batchRecords = new Option<int>("--batch-records") { Description = "Records per table batch.", DefaultValueFactory = _ => defaults.MaxBatchRecords }.Positive();
+        var batchMb = new Option<int>("--batch-mb") { Description = "Event JSON MiB per table batch.", DefaultValueFactory = _ => (int)(defaults.MaxBatchBytes >> 20) }.InRange(1, 4096);
+        var batchSeconds = new Option<double>("--batch-seconds") { Description = "Longest wait of a buffered record, in seconds.", DefaultValueFactory = _ => defaults.MaxBatchInterval.TotalSeconds }.InRange(0.001, 86_400);
+        var consumerDefaults = new KafkaConsumerSettings("-", "-", "-");
+        var startTimeout = new Option<double>("--start-timeout") { Description = "With --bootstrap: give up (exit 1) if the cluster is not reached within this many seconds.", DefaultValueFactory = _ => 30 }.InRange(0.1, 86_400);
+        var stopTimeout = new Option<double>("--stop-timeout") { Description = "With --bootstrap: the longest a stop may take to land and commit what is in flight, in seconds.", DefaultValueFactory = _ => consumerDefaults.StopTimeout.TotalSeconds }.InRange(0.1, 3600);
+        var command = new Command("ingest", "Land events from a JSON-lines file or a Kafka topic in the lake, exactly once.")
         {
-            from, bootstrap, topic, group, lake, sourceName, batchRecords, batchMb, batchSeconds,
+            from, bootstrap, topic, group, lake, sourceName, batchRecords, batchMb, batchSeconds, startTimeout, stopTimeout,
         };
         command.Validators.Add(result =>
         {
@@ -44,7 +47,9 @@ internal static class IngestCommand
             var settings = new LakeSettings(result.GetValue(lake)!.FullName)
                 .WithBatchBounds(result.GetValue(batchRecords), (long)result.GetValue(batchMb) << 20, TimeSpan.FromSeconds(result.GetValue(batchSeconds)));
             return result.GetValue(bootstrap) is { } servers
-                ? RunKafkaAsync(new KafkaConsumerSettings(servers, result.GetValue(group)!, result.GetValue(topic)!), settings, ct)
+                ? RunKafkaAsync(
+                    new KafkaConsumerSettings(servers, result.GetValue(group)!, result.GetValue(topic)!).WithStopTimeout(TimeSpan.FromSeconds(result.GetValue(stopTimeout))),
+                    settings, TimeSpan.FromSeconds(result.GetValue(startTimeout)), ct)
                 : RunFileAsync(result.GetValue(from)!, settings, result.GetValue(sourceName), ct);
         });
         return command;
@@ -55,11 +60,6 @@ internal static class IngestCommand
         var clock = Stopwatch.StartNew();
         try
         {
-            if (!file.Exists)
-            {
-                throw new Me3Exception($"Input file '{file.FullName}' does not exist.", file: file.FullName);
-            }
-
             settings.Validate();
             LakeCheck.RequireWritable(settings.Path);
             using var system = Actors.Create("me3-ingest");
@@ -82,7 +82,7 @@ internal static class IngestCommand
         }
     }
 
-    private static async Task<int> RunKafkaAsync(KafkaConsumerSettings consumer, LakeSettings settings, CancellationToken interrupted)
+    private static async Task<int> RunKafkaAsync(KafkaConsumerSettings consumer, LakeSettings settings, TimeSpan startTimeout, CancellationToken interrupted)
     {
         var clock = Stopwatch.StartNew();
 
@@ -99,7 +99,17 @@ internal static class IngestCommand
             system = Actors.Create("me3-ingest");
             var ingestion = Me3Graph.KafkaToLake(consumer, settings).Run(system.Materializer());
             Console.WriteLine($"consuming {string.Join(",", consumer.Topics)} as group {consumer.GroupId} from {consumer.BootstrapServers} into {settings.Path}; SIGINT or SIGTERM drains, commits and stops");
-            await Task.WhenAny(ingestion.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+            var interruptedTask = Task.Delay(Timeout.Infinite, ct);
+            await Task.WhenAny(ingestion.Control.Joined, ingestion.Completion, interruptedTask, Task.Delay(startTimeout, CancellationToken.None)).ConfigureAwait(false);
+            if (!ingestion.Control.Joined.IsCompleted && !ingestion.Completion.IsCompleted && !ct.IsCancellationRequested)
+            {
+                await ingestion.DrainAndShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+                var why = ingestion.Control.LastWarning is { } last ? $" (last: {last})" : "";
+                await Console.Error.WriteLineAsync($"error: could not reach the Kafka cluster at {consumer.BootstrapServers} within {startTimeout.TotalSeconds:F0} s (--start-timeout){why}.");
+                return 1;
+            }
+
+            await Task.WhenAny(ingestion.Completion, interruptedTask).ConfigureAwait(false);
             if (!ingestion.Completion.IsCompleted)
             {
                 Console.WriteLine($"stopping: landing and committing what is in flight (at most {consumer.StopTimeout.TotalSeconds:F0} s) …");

@@ -6,6 +6,13 @@ public interface IKafkaControl
     /// <summary>Completes when the consumer is closed (after a shutdown or a failure).</summary>
     Task Stopped { get; }
 
+    /// <summary>Completes when the consumer first joined its group (its first assignment, possibly empty): it reached
+    /// the cluster. Fails if the consumer closed before that.</summary>
+    Task Joined { get; }
+
+    /// <summary>The last trouble the Kafka client reported (an unreachable broker, say), if any.</summary>
+    string? LastWarning { get; }
+
     /// <summary>The partitions assigned to the consumer now; empty before it joined its group.</summary>
     IReadOnlyCollection<Confluent.Kafka.TopicPartition> Assignment { get; }
 

@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Me3.Streams.Events;
@@ -55,6 +56,7 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
             var onRecords = GetAsyncCallback<RecordBlock>(Enqueue);
             var onRevoked = GetAsyncCallback<IReadOnlyList<(string, int)>>(Drop);
             var onFailure = GetAsyncCallback<Exception>(e => FailStage(e));
+            var onWarning = GetAsyncCallback<string>(message => Log.Warning(message));
             var onStop = GetAsyncCallback(() =>
             {
                 _stopRequested = true;
@@ -65,7 +67,7 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
             });
             try
             {
-                _worker = new KafkaConsumerWorker(_stage._settings, onRecords, onRevoked, onFailure);
+                _worker = new KafkaConsumerWorker(_stage._settings, onRecords, onRevoked, onFailure, onWarning);
                 _worker.Start();
                 Control.Started(onStop, _worker);
             }
@@ -138,11 +140,18 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
 
         // Materialization hands out the control before the stage's PreStart has run: calls wait for it.
         private readonly TaskCompletionSource<KafkaConsumerWorker?> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lazy<Task> _joined;
         private Action? _stop;
+
+        public KafkaControl() => _joined = new(JoinedAsync);
 
         public Task Stopped => _started.Task.IsCompletedSuccessfully && _started.Task.Result is { } worker
             ? worker.Closed
             : AfterStartAsync(w => w?.Closed ?? _sourceStopped.Task);
+
+        public Task Joined => _joined.Value;
+
+        public string? LastWarning => _started.Task.IsCompletedSuccessfully ? _started.Task.Result?.LastWarning : null;
 
         public IReadOnlyCollection<Confluent.Kafka.TopicPartition> Assignment =>
             _started.Task.IsCompletedSuccessfully && _started.Task.Result is { } worker ? worker.Assignment : [];
@@ -184,6 +193,17 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
             await Task.WhenAny(StopAsync(), expired.Task).ConfigureAwait(false);
             await Task.WhenAny(streamCompletion, expired.Task).ConfigureAwait(false);
             await Task.WhenAny(ShutdownAsync(), expired.Task).ConfigureAwait(false);
+        }
+
+        private async Task JoinedAsync()
+        {
+            var worker = await _started.Task.ConfigureAwait(false)
+                ?? throw new Me3Exception("The Kafka source stopped before it joined its group.");
+            await Task.WhenAny(worker.Joined, worker.Closed).ConfigureAwait(false);
+            if (!worker.Joined.IsCompleted)
+            {
+                throw new Me3Exception($"The Kafka consumer closed before it joined its group{(worker.LastWarning is { } last ? ": " + last : ".")}");
+            }
         }
 
         private async Task AfterStartAsync(Func<KafkaConsumerWorker?, Task> action) =>

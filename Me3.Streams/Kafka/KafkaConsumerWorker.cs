@@ -27,6 +27,9 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private long _buffered;
     private long _fullSince;
     private int _failures;
+    private readonly Dictionary<IPartitionListener, TaskCompletionSource> _listenerGone = [];
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RateLimitedLog _warnings;
     private volatile bool _closing;
     private bool _paused;
     private CatchUp? _catchUp;
@@ -35,20 +38,32 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         KafkaConsumerSettings settings,
         Action<RecordBlock> onRecords,
         Action<IReadOnlyList<(string, int)>> onRevoked,
-        Action<Exception> onFailure)
+        Action<Exception> onFailure,
+        Action<string> onWarning)
     {
         _settings = settings;
         OnRecords = onRecords;
         OnFailure = onFailure;
+        _warnings = new RateLimitedLog(onWarning);
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(settings.ToConsumerConfig())
             .SetErrorHandler((_, e) =>
             {
                 if (e.IsFatal)
                 {
                     OnFailure(new Me3Exception($"Kafka consumer failed fatally: {e.Reason} ({e.Code})."));
+                    return;
                 }
 
-                // Other errors (broker down, leader change) are retried by librdkafka with backoff.
+                // Other errors (broker down, leader change) are retried by librdkafka with backoff: say so, rarely.
+                _warnings.Warn($"Kafka at {settings.BootstrapServers}: {e.Reason} ({e.Code}); retrying");
+            })
+            .SetLogHandler((_, m) =>
+            {
+                // librdkafka's own log lines would otherwise go to stderr, many a second while a broker is away.
+                if (m.Level <= SyslogLevel.Warning)
+                {
+                    _warnings.Warn($"Kafka at {settings.BootstrapServers}: {m.Facility}: {m.Message}");
+                }
             })
             .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions, onRevoked))
@@ -65,6 +80,12 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
     /// <summary>Completes when the consumer is closed.</summary>
     public Task Closed => _closed.Task;
+
+    /// <summary>Completes when the consumer first joined its group (its first assignment, possibly empty).</summary>
+    public Task Joined => _joined.Task;
+
+    /// <summary>The last trouble librdkafka reported, if any.</summary>
+    public string? LastWarning => _warnings.Last;
 
     public void Start()
     {
@@ -111,6 +132,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         lock (_listeners)
         {
             _listeners.Add(listener);
+            _listenerGone[listener] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
@@ -119,6 +141,10 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         lock (_listeners)
         {
             _listeners.Remove(listener);
+            if (_listenerGone.Remove(listener, out var gone))
+            {
+                gone.TrySetResult(); // a revocation waiting on it has nothing more to wait for
+            }
         }
     }
 
@@ -133,25 +159,45 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             return done.Task;
         }
 
-        _commands.Enqueue(() =>
+        var attempt = 0;
+        void Commit()
         {
             try
             {
                 CommitNow(offsets);
-                done.SetResult();
+                done.TrySetResult();
             }
             catch (KafkaException e) when (KafkaSupervision.IsRetriable(e.Error.Code))
             {
-                // A later commit (or the revocation's) supersedes this one; replayed records are skipped anyway.
-                done.SetResult();
+                // A coordinator moving or briefly away: try again with backoff, off the consumer thread's back. Past a
+                // few tries, or after a rebalance, a later commit (or the revocation's) supersedes this one; replayed
+                // records are skipped anyway.
+                if (++attempt > MaxCommitRetries || _closing || e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+                {
+                    if (attempt > MaxCommitRetries)
+                    {
+                        _warnings.Warn($"Kafka at {_settings.BootstrapServers}: committing offsets failed {attempt} times ({e.Error.Reason}); a later commit supersedes them");
+                    }
+
+                    done.TrySetResult();
+                    return;
+                }
+
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(5_000, 200 * (1 << attempt)));
+                _ = Task.Delay(backoff, CancellationToken.None).ContinueWith(_ => _commands.Enqueue(Commit), TaskScheduler.Default);
             }
             catch (KafkaException e)
             {
-                done.SetException(new Me3Exception($"Committing offsets failed: {e.Error.Reason} ({e.Error.Code}).", e));
+                done.TrySetException(new Me3Exception($"Committing offsets failed: {e.Error.Reason} ({e.Error.Code}).", e));
             }
-        });
+        }
+
+        _commands.Enqueue(Commit);
         return done.Task;
     }
+
+    /// <summary>How often a commit that failed on a transient error is tried again.</summary>
+    private const int MaxCommitRetries = 5;
 
     /// <summary>Leaves the group and closes the consumer, on its thread.</summary>
     public Task CloseAsync()
@@ -406,6 +452,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
     private void Assigned(List<TopicPartition> partitions)
     {
+        _joined.TrySetResult();
         var list = partitions.Select(p => (p.Topic, p.Partition.Value)).ToArray();
         foreach (var p in list)
         {
@@ -430,11 +477,21 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         var offsets = new List<CommittableOffset>();
         foreach (var listener in Listeners())
         {
-            var landing = listener.OnRevokedAsync(list);
-            if (!landing.Wait(_settings.RevokeTimeout))
+            Task gone;
+            lock (_listeners)
             {
-                // Fence instead: the writer will not publish files of partitions we no longer own.
-                break;
+                gone = _listenerGone.TryGetValue(listener, out var g) ? g.Task : Task.CompletedTask;
+            }
+
+            var landing = listener.OnRevokedAsync(list);
+
+            // A writer that stops meanwhile lands nothing more: its unsubscribing ends the wait, not the timeout.
+            var first = Task.WaitAny([landing, gone], _settings.RevokeTimeout);
+            if (first != 0)
+            {
+                // Timed out (fence instead: the writer will not publish files of partitions we no longer own), or the
+                // writer is gone.
+                continue;
             }
 
             offsets.AddRange(landing.Result);

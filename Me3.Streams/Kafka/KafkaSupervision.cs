@@ -26,5 +26,5 @@ public static class KafkaSupervision
         ErrorCode.GroupLoadInProgress or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.NotCoordinatorForGroup or
         ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or
         ErrorCode.NotEnoughReplicas or ErrorCode.NotEnoughReplicasAfterAppend or ErrorCode.KafkaStorageError or
-        ErrorCode.Local_State;
+        ErrorCode.Local_State or ErrorCode.Local_WaitCoord or ErrorCode.Local_Retry;
 }

@@ -69,6 +69,11 @@ public sealed record KafkaConsumerSettings
     /// <returns>The new settings.</returns>
     public KafkaConsumerSettings WithStopTimeout(TimeSpan timeout) => this with { StopTimeout = timeout };
 
+    /// <summary>Returns a copy with another revoke timeout.</summary>
+    /// <param name="timeout">The timeout.</param>
+    /// <returns>The new settings.</returns>
+    public KafkaConsumerSettings WithRevokeTimeout(TimeSpan timeout) => this with { RevokeTimeout = timeout };
+
     /// <summary>Returns a copy with another buffer bound.</summary>
     /// <param name="records">Records held before pausing.</param>
     /// <returns>The new settings.</returns>

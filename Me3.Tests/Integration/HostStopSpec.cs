@@ -61,6 +61,83 @@ public sealed partial class HostStopSpec(ITestOutputHelper output) : IDisposable
         Assert.Equal(acknowledged.Order(), landed.Order());
     }
 
+    [Theory]
+    [InlineData("Me3__Kafka__Topic", "../bad topic", "Me3:Kafka:Topic")]
+    [InlineData("Me3__Api__MaxBodyBytes", "lots", "Me3:Api:MaxBodyBytes")]
+    [InlineData("Me3__Api__MaxConnections", "0", "Me3:Api:MaxConnections")]
+    public async Task A_bad_setting_must_stop_the_host_with_one_line_naming_the_key_and_exit_code_1(string variable, string value, string key)
+    {
+        using var host = ChildProcess.Start("Me3.Host", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        {
+            ["Me3__Lake__Path"] = _temp.Lake,
+            [variable] = value,
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.WaitForExitAsync(timeout.Token);
+        var stderr = await host.StandardError.ReadToEndAsync();
+        output.WriteLine(stderr);
+
+        Assert.Equal(1, host.ExitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(key, line);
+    }
+
+    [Fact]
+    public async Task The_host_must_survive_more_idle_connections_than_its_limit_and_close_the_excess()
+    {
+        const int limit = 20;
+        using var host = ChildProcess.Start("Me3.Host", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        {
+            ["Me3__Lake__Path"] = _temp.Lake,
+            ["Me3__Ingest__Enabled"] = "false",
+            ["Me3__Kafka__BootstrapServers"] = "",
+            ["Me3__Api__MaxConnections"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var address = new Uri(await ListeningAddressAsync(host));
+        var idle = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            for (var i = 0; i < limit * 5; i++)
+            {
+                var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync(address.Host, address.Port);
+                idle.Add(socket); // connected, sends nothing
+            }
+
+            // The host closes what is over its limit: those connections read end-of-stream.
+            var closed = 0;
+            foreach (var socket in idle)
+            {
+                socket.ReceiveTimeout = 200;
+                try
+                {
+                    if (socket.GetStream().Read(new byte[1]) == 0)
+                    {
+                        closed++;
+                    }
+                }
+                catch (IOException)
+                {
+                    // still open: the read timed out
+                }
+            }
+
+            output.WriteLine($"{closed} of {idle.Count} idle connections closed by the host");
+            Assert.False(host.HasExited);
+            Assert.True(closed >= idle.Count - limit, $"only {closed} of the {idle.Count - limit} connections over the limit were closed");
+        }
+        finally
+        {
+            idle.ForEach(s => s.Dispose());
+        }
+
+        using var client = new HttpClient { BaseAddress = address };
+        Assert.Equal("ok", await client.GetStringAsync("/healthz"));
+        ChildProcess.Terminate(host);
+        await host.WaitForExitAsync();
+    }
+
     private static async Task<string> ListeningAddressAsync(Process host)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -115,6 +115,44 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
     }
 }
 
+public sealed class KafkaOutageIngestionSpec(ITestOutputHelper output) : LakeSpec
+{
+    [Fact]
+    public async Task Every_broker_going_down_mid_stream_must_not_fail_the_ingestion_and_lose_or_duplicate_nothing()
+    {
+        // Its own cluster: taking every broker down must not disturb other specs.
+        using var kafka = new Me3.Streams.Kafka.EmbeddedKafka(brokers: 2);
+        kafka.CreateTopic("outage", partitions: 2, replicationFactor: 2);
+        await KafkaFixture.ProduceAsync(kafka.BootstrapServers, "outage", Enumerable.Range(0, 1000).Select(i => Records.Purchase($"u{i}", "s")));
+        var consumer = new KafkaConsumerSettings(kafka.BootstrapServers, "outage", "outage").WithStopTimeout(TimeSpan.FromSeconds(20));
+        var ingestion = KafkaFixture.RunIngestion(consumer, Settings(batchRecords: 100).WithBatchBounds(100, 8L << 20, TimeSpan.FromMilliseconds(200)), Materializer);
+        await AwaitAssertAsync(() => Assert.True(Landed() >= 100), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+
+        kafka.BrokerDown(1);
+        kafka.BrokerDown(2);
+        var producing = KafkaFixture.ProduceAsync(kafka.BootstrapServers, "outage", Enumerable.Range(1000, 1000).Select(i => Records.Purchase($"u{i}", "s")));
+        await Task.WhenAny(ingestion.Completion, Task.Delay(TimeSpan.FromSeconds(3)));
+        Assert.False(ingestion.Completion.IsFaulted, ingestion.Completion.Exception?.GetBaseException().Message);
+        kafka.BrokerUp(1);
+        kafka.BrokerUp(2);
+        await producing.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await AwaitAssertAsync(() => Assert.Equal(2000, Landed()), TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(200));
+        Assert.False(ingestion.Completion.IsCompleted, "the ingestion stopped during the outage");
+        await ingestion.DrainAndShutdownAsync();
+        await ingestion.Completion;
+        using var duck = new DuckLake(Temp.Lake);
+        Assert.Equal(2000, duck.Positions("purchases").Distinct().Count());
+        output.WriteLine($"landed {Landed()}");
+    }
+
+    private int Landed()
+    {
+        using var duck = new DuckLake(Temp.Lake);
+        return duck.Positions("purchases").Count;
+    }
+}
+
 public sealed class KafkaBackpressureSpec(KafkaFixture fixture) : LakeSpec, IClassFixture<KafkaFixture>
 {
     [Fact]
