@@ -281,7 +281,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
         catch (ConsumeException e)
         {
-            if (_settings.Decider(e) == Akka.Streams.Supervision.Directive.Stop)
+            if ((_settings.Decider ?? KafkaSupervision.DefaultDecider)(e) == Akka.Streams.Supervision.Directive.Stop)
             {
                 throw new Me3Exception($"Kafka consume failed: {e.Error.Reason} ({e.Error.Code}).", e,
                     source: e.ConsumerRecord?.Topic, partition: e.ConsumerRecord?.Partition.Value, offset: e.ConsumerRecord?.Offset.Value);

@@ -1,6 +1,5 @@
 using Akka.Streams.Supervision;
 using Confluent.Kafka;
-using Me3.Streams.Kafka;
 
 namespace Me3.Streams.Settings;
 
@@ -53,8 +52,9 @@ public sealed record KafkaConsumerSettings
 
     /// <summary>What a consume error does: <see cref="Directive.Stop"/> fails the stream with the error;
     /// <see cref="Directive.Resume"/> (or Restart) retries with backoff. Default:
-    /// <see cref="KafkaSupervision.DefaultDecider"/>.</summary>
-    public Decider Decider { get; init; } = KafkaSupervision.DefaultDecider;
+    /// null, the Kafka stages' default decider (<c>KafkaSupervision.DefaultDecider</c>: fatal errors stop, errors that
+    /// heal resume).</summary>
+    public Decider? Decider { get; init; }
 
     /// <summary>Raw librdkafka properties, applied last (e.g. <c>security.protocol</c>, <c>fetch.max.bytes</c>).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
