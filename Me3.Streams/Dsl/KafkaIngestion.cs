@@ -44,7 +44,16 @@ public sealed class KafkaIngestion
 
     private static async Task<IngestSummary> CompleteAsync(Task committed, IngestProgress progress)
     {
-        await committed.ConfigureAwait(false);
+        try
+        {
+            await committed.ConfigureAwait(false);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Akka's async stages wrap a failed task's exception; the caller gets the failure itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
         return await progress.Completion.ConfigureAwait(false);
     }
 }
