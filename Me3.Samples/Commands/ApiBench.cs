@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Me3.Samples.Support;
 using Confluent.Kafka;
 using Me3.Streams.Kafka;
 
@@ -128,6 +129,12 @@ internal static partial class ApiBench
             var inTopic = MessagesIn(kafka.BootstrapServers, "me3-events", 32);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Me3.Host: {acknowledged:N0} requests answered 200 (wrk's count, and the readiness probe), {inTopic:N0} events in its topic: {(inTopic >= acknowledged ? "none lost" : "EVENTS LOST")}"));
+            BenchSummary.Add(
+                string.Create(CultureInfo.InvariantCulture, $"bench api, wrk -c{connections} {seconds} s"),
+                string.Create(CultureInfo.InvariantCulture, $"{m.RequestsPerSecond:N0} req/s, p99 {m.P99Ms:F1} ms"),
+                string.Create(CultureInfo.InvariantCulture, $"Flask + kafka-python {p.RequestsPerSecond:N0} req/s, p99 {p.P99Ms:F1} ms"),
+                string.Create(CultureInfo.InvariantCulture, $"{m.RequestsPerSecond / p.RequestsPerSecond:F1}×"),
+                BenchSummary.Target("≥ 30×, p99 < 50 ms, every 200 in the topic", m.RequestsPerSecond / p.RequestsPerSecond >= 30 && m.P99Ms < 50 && inTopic >= acknowledged));
             return inTopic >= acknowledged ? 0 : 1;
         }
         finally
@@ -139,7 +146,7 @@ internal static partial class ApiBench
     }
 
     /// <summary>What is not installed, or null.</summary>
-    private static string? Missing()
+    internal static string? Missing()
     {
         if (!Runs("wrk", "--version", out _))
         {

@@ -52,6 +52,72 @@ internal static class BenchCommand
             }
         });
         query.SetAction((r, ct) => QueryBench.RunAsync(r.GetValue(queryEvents), r.GetValue(queryLake), Math.Max(1, r.GetValue(rounds)), r.GetValue(batchSeconds), r.GetValue(samples), ct));
-        return new Command("bench", "Benchmarks.") { ingest, kafka, api, query, TrinoBench.Create() };
+        var suiteRounds = new Option<int>("--rounds") { Description = "Rounds of each benchmark (at least 3); medians are reported.", DefaultValueFactory = _ => 3 };
+        suiteRounds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 3 or > 100)
+            {
+                r.AddError("--rounds must be between 3 and 100.");
+            }
+        });
+        var bench = new Command("bench", "Benchmarks. With no sub-command: every benchmark, then the summary rows of docs/performance.md.")
+        {
+            ingest, kafka, api, query, TrinoBench.Create(), suiteRounds,
+        };
+        bench.SetAction((r, ct) => RunAllAsync(r.GetValue(suiteRounds), ct));
+        return bench;
+    }
+
+    /// <summary>Every benchmark with its defaults, one after the other, then one summary table.</summary>
+    private static async Task<int> RunAllAsync(int rounds, CancellationToken ct)
+    {
+        const long QueryEvents = 10_000_000;
+        var failed = new List<string>();
+        void Section(string title) => Console.WriteLine($"{Environment.NewLine}=== {title} ===");
+
+        Section("bench ingest");
+        if (IngestBench.Run(null, 1_000_000, rounds) != 0)
+        {
+            failed.Add("ingest");
+        }
+
+        Section("bench kafka");
+        if (KafkaBench.Run(200_000, 24, rounds) != 0)
+        {
+            failed.Add("kafka");
+        }
+
+        Section("bench api");
+        if (ApiBench.Missing() is { } missing)
+        {
+            Console.WriteLine($"skipped: needs {missing} (on Debian: apt-get install wrk python3-flask python3-kafka)");
+            BenchSummary.Add("bench api", "skipped", $"needs {missing}", "", "not measured");
+        }
+        else if (ApiBench.Run(rounds, 15, 64, null) != 0)
+        {
+            failed.Add("api");
+        }
+
+        Section("bench query");
+        if (await QueryBench.RunAsync(QueryEvents, null, rounds, 30, 3, ct) != 0)
+        {
+            failed.Add("query");
+        }
+
+        Section("bench trino");
+        var lake = new DirectoryInfo(Path.Combine(Path.GetTempPath(), "me3-bench", $"query-lake-{QueryEvents}"));
+        if (await TrinoBench.RunAsync(lake, Math.Max(rounds, 5), ct) != 0)
+        {
+            failed.Add("trino");
+        }
+
+        BenchSummary.Print(Console.Out);
+        if (failed.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"error: these benchmarks failed: {string.Join(", ", failed)}");
+            return 1;
+        }
+
+        return 0;
     }
 }

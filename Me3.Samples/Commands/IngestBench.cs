@@ -54,6 +54,12 @@ internal static partial class IngestBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest --from    {m.Wall,7:F2} s  {m.Cpu,7:F2} s       {m.PeakMb,6:F0} MiB (max {ours.Max(r => r.PeakMb):F0})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"throughput ratio (duckdb wall / ingest wall): {d.Wall / m.Wall:F2} (target >= 1.00); CPU ratio (ingest / duckdb): {m.Cpu / d.Cpu:F2} (target <= 1.00)"));
+        BenchSummary.Add(
+            string.Create(CultureInfo.InvariantCulture, $"bench ingest, {m.Records:N0} events"),
+            string.Create(CultureInfo.InvariantCulture, $"{m.Wall:F2} s, {m.Cpu:F2} CPU-s, {ours.Max(r => r.PeakMb):F0} MiB"),
+            string.Create(CultureInfo.InvariantCulture, $"DuckDB {d.Wall:F2} s, {d.Cpu:F2} CPU-s"),
+            string.Create(CultureInfo.InvariantCulture, $"{d.Wall / m.Wall:F2}× throughput, {m.Cpu / d.Cpu:F1}× CPU"),
+            BenchSummary.Target("≥ 1.0× throughput, CPU ≤ DuckDB's, RSS < 1 GiB", d.Wall / m.Wall >= 1 && m.Cpu <= d.Cpu && ours.Max(r => r.PeakMb) < 1024));
         return 0;
     }
 

@@ -55,6 +55,12 @@ internal static class KafkaBench
         var l = Phase.Median(landed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median: raw {messages / r.Seconds:N0} msg/s ({r}), consume-and-land {messages / l.Seconds:N0} msg/s ({l}): {r.Seconds / l.Seconds:P0} of the raw rate (target >= 80%)"));
+        BenchSummary.Add(
+            string.Create(CultureInfo.InvariantCulture, $"bench kafka, {messages:N0} messages, {partitions} partitions"),
+            string.Create(CultureInfo.InvariantCulture, $"consume-and-land {messages / l.Seconds:N0} msg/s, {l.Cpu:F2} CPU-s"),
+            string.Create(CultureInfo.InvariantCulture, $"raw consumer {messages / r.Seconds:N0} msg/s, {r.Cpu:F2} CPU-s"),
+            string.Create(CultureInfo.InvariantCulture, $"{r.Seconds / l.Seconds:F2}×"),
+            BenchSummary.Target("≥ 0.8× the raw consumer", r.Seconds / l.Seconds >= 0.8));
         return 0;
     }
 

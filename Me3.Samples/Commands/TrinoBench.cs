@@ -57,7 +57,7 @@ internal static class TrinoBench
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo lake, int rounds, CancellationToken ct)
+    internal static async Task<int> RunAsync(DirectoryInfo lake, int rounds, CancellationToken ct)
     {
         if (!Directory.Exists(Path.Combine(lake.FullName, "purchases")))
         {
@@ -133,6 +133,12 @@ internal static class TrinoBench
             var (dw, tw) = (Median(d, x => x.Wall), Median(t, x => x.Wall));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {dw * 1000:F1} ms | {tw * 1000:F1} ms | {(tw - dw) * 1000:+0.0;-0.0} ms | {(tw - dw) / dw * 100:+0;-0}% | {Median(d, x => x.Cpu) * 1000:F0} ms | {Median(t, x => x.Cpu) * 1000:F0} ms |"));
+            BenchSummary.Add(
+                $"bench trino: {name}",
+                string.Create(CultureInfo.InvariantCulture, $"endpoint {tw * 1000:F1} ms"),
+                string.Create(CultureInfo.InvariantCulture, $"embedded engine {dw * 1000:F1} ms"),
+                string.Create(CultureInfo.InvariantCulture, $"{(tw - dw) / dw * 100:+0;-0}%"),
+                BenchSummary.Target("protocol overhead < 20%", (tw - dw) / dw < 0.2));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS (host, engines and client in one process): {ProcessStats.PeakRssBytes() / (1 << 20) ?? 0} MiB"));
