@@ -174,8 +174,15 @@ internal static partial class ApiBench
 
     private static string DefaultHostDll()
     {
-        // Beside this command's build output (<repo>/Me3.Samples/bin/<configuration>/<tfm>/), else the Release build
-        // under the current directory (a published CLI run from the repository).
+        // The CLI carries Me3.Host (it runs it in process for the demo): the copy beside this one, with its runtime
+        // configuration, runs as its own process too. Else the host's own build output, or the Release build under the
+        // current directory.
+        var beside = Path.Combine(AppContext.BaseDirectory, "Me3.Host.dll");
+        if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
+        {
+            return beside;
+        }
+
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         if (output.Parent?.Parent?.Parent?.Parent is { } repository && output.Parent.Parent.Name == "bin")
         {

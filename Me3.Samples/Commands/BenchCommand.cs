@@ -106,7 +106,7 @@ internal static class BenchCommand
 
         Section("bench trino");
         var lake = new DirectoryInfo(Path.Combine(Path.GetTempPath(), "me3-bench", $"query-lake-{QueryEvents}"));
-        if (await TrinoBench.RunAsync(lake, Math.Max(rounds, 5), ct) != 0)
+        if (await TrinoBench.RunAsync(lake, Math.Max(rounds, 15), ct) != 0)
         {
             failed.Add("trino");
         }

@@ -103,7 +103,9 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
 
         public override void PreStart()
         {
-            var tick = TimeSpan.FromTicks(Math.Clamp(_settings.MaxBatchInterval.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+            // Batch ages are checked on this tick, so a batch lands at most one tick after its interval: keep that
+            // small beside the interval (an event is queryable within the interval and a fraction of a second).
+            var tick = TimeSpan.FromTicks(Math.Clamp(_settings.MaxBatchInterval.Ticks / 20, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerMillisecond * 100));
             ScheduleRepeatedly(TickTimer, tick);
             LakeScans.Open(_settings.Path, _settings.Fsync, _onOpened);
         }
