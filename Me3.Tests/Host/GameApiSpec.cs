@@ -134,7 +134,7 @@ public sealed class GameApiSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<Sha
         {
             metrics = await client.GetStringAsync("/metrics");
             Assert.Matches(@"me3_kafka_committed_offset\{[^}]*topic=""events""[^}]*\} [1-9]", metrics);
-        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
         Assert.Matches(@"me3_kafka_records_produced_total\{[^}]*topic=""events""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"me3_lake_rows_landed_total\{[^}]*table=""purchases""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"me3_lake_files_landed_total\{[^}]*table=""purchases""[^}]*\} [1-9]", metrics);
