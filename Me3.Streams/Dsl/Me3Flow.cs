@@ -40,6 +40,9 @@ public static class Me3Flow
     /// batch waits for its table's previous write.</para>
     /// <para><b>Completes when</b> upstream completes and every batch is landed (the last checkpoint is final).</para>
     /// <para><b>Cancels when</b> downstream cancels; unlanded records are not committed and will be replayed.</para>
+    /// <para><b>Fails when</b> the lake cannot be opened or written, or a source is not the one the lake holds under
+    /// its name: a file shorter than what the lake holds of its source name, a Kafka partition that ends at or below
+    /// an offset the lake holds of it (a <see cref="Me3Exception"/> saying what to do; see docs/exactly-once.md).</para>
     /// </summary>
     /// <param name="settings">The lake settings.</param>
     /// <returns>The flow.</returns>

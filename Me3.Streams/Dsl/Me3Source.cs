@@ -17,11 +17,15 @@ public static class Me3Source
     /// <para><b>Backpressures when</b> downstream backpressures; the file is read on demand.</para>
     /// <para><b>Completes when</b> the whole file is read.</para>
     /// <para><b>Fails when</b> the file cannot be read (with a <see cref="Me3Exception"/> naming it).</para>
+    /// The lake writer (<see cref="Me3Flow.Ingest"/>) fails the stream, landing nothing of the file, when the lake
+    /// holds lines of the source name beyond the file's last line: a different, shorter file of the same name.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="sourceName">
-    /// The name its offsets are kept under in the lake (default: the file name, made safe). Re-running the same
-    /// file into the same lake lands only lines not yet landed.
+    /// The name its offsets are kept under in the lake (default: the file name, made safe): the file's identity.
+    /// Re-running the same file into the same lake, or after appending to it, lands only lines not yet landed; give
+    /// a different file a name of its own (a different, longer file under a name the lake holds would have its first
+    /// lines skipped as already landed).
     /// </param>
     /// <returns>The source.</returns>
     /// <exception cref="Me3Exception"><paramref name="sourceName"/> is not a valid source name.</exception>
@@ -49,7 +53,9 @@ public static class Me3Source
     /// commit until <see cref="IKafkaControl.ShutdownAsync"/>.</para>
     /// <para><b>Cancels when</b> downstream cancels; the consumer is closed.</para>
     /// <para><b>Fails when</b> the consumer hits a fatal error; retriable ones (broker down, leader change) are retried
-    /// by librdkafka with backoff.</para>
+    /// by librdkafka with backoff. Behind <see cref="Me3Flow.Ingest"/>, the stream also fails when a partition's
+    /// first records since its assignment show that the partition ends at or below an offset the lake holds of it
+    /// (the topic was re-created, or this is another cluster): its records are not skipped as landed.</para>
     /// On a rebalance, records of a revoked partition are landed and committed before the revocation completes (or,
     /// past <see cref="KafkaConsumerSettings.RevokeTimeout"/>, fenced: never published by this process).
     /// </summary>

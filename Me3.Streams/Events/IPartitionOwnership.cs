@@ -9,6 +9,10 @@ internal interface IPartitionOwnership
 {
     bool Owns(string source, int partition);
 
+    /// <summary>The partition's end offset (high watermark) as of the consumer's latest fetch of it, if known: the
+    /// lake writer checks that the lake holds no offset at or beyond it.</summary>
+    long? EndOffset(string source, int partition);
+
     void Subscribe(IPartitionListener listener);
 
     void Unsubscribe(IPartitionListener listener);

@@ -10,11 +10,13 @@ public sealed class RecordBlock
 {
     private readonly Entry[] _entries;
 
-    internal RecordBlock(Entry[] entries, int count, IOffsetCommitter? committer)
+    internal RecordBlock(Entry[] entries, int count, IOffsetCommitter? committer, FileExtent? file = null, long? sourceEnd = null)
     {
         _entries = entries;
         Count = count;
         Committer = committer;
+        File = file;
+        SourceEnd = sourceEnd;
     }
 
     /// <summary>How many records the block holds.</summary>
@@ -75,6 +77,15 @@ public sealed class RecordBlock
     }
 
     internal ref readonly Entry this[int index] => ref _entries[index];
+
+    /// <summary>The file the records come from, for a file source.</summary>
+    internal FileExtent? File { get; }
+
+    /// <summary>Set on a file source's last block, which holds no records: how many records the source read.</summary>
+    internal long? SourceEnd { get; }
+
+    /// <summary>A file source's last block: no records, the count of those it read.</summary>
+    internal static RecordBlock EndOf(FileExtent file, long records) => new([], 0, committer: null, file, records);
 
     /// <summary>The records whose partition <paramref name="keep"/> accepts, as a new block (this one if all are kept).</summary>
     internal RecordBlock Where(Func<string, int, bool> keep)

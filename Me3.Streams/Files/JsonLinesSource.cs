@@ -1,3 +1,4 @@
+using System.Buffers;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Me3.Streams.Events;
@@ -12,7 +13,8 @@ namespace Me3.Streams.Files;
 /// allocation per line.
 /// <para><b>Emits when</b> downstream pulls and a block of lines is read.</para>
 /// <para><b>Backpressures when</b> downstream does not pull: the file is read only on demand.</para>
-/// <para><b>Completes when</b> the end of the file is reached.</para>
+/// <para><b>Completes when</b> the end of the file is reached, after one last block without records that says how
+/// many it read (the lake writer checks that the lake holds no line the file does not have).</para>
 /// <para><b>Fails when</b> the file cannot be read, or a line is longer than <see cref="MaxLineBytes"/>.</para>
 /// Reads are short sequential 64 KiB reads on the stream's dispatcher: an island of its own on the blocking-IO
 /// dispatcher measured slower. Add <c>ActorAttributes.CreateDispatcher(...)</c> to move it where reads may block
@@ -45,11 +47,48 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
+    /// <summary>
+    /// The records the source reads from <paramref name="path"/>, counted by reading it separately: every line
+    /// feed ends one, and bytes after the last one are one more; a leading UTF-8 byte order mark is no record.
+    /// </summary>
+    internal static long CountRecords(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long lineFeeds = 0;
+            long bytes = 0;
+            var last = (byte)'\n';
+            int n;
+            while ((n = file.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                var span = buffer.AsSpan(0, n);
+                if (bytes == 0 && span.StartsWith("\uFEFF"u8))
+                {
+                    span = span[3..];
+                }
+
+                lineFeeds += span.Count((byte)'\n');
+                bytes += n;
+                last = span.IsEmpty ? last : span[^1];
+            }
+
+            return lineFeeds + (last != '\n' ? 1 : 0);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A stage logic releases its resources in PostStop, which Akka always calls.")]
     private sealed class Logic : GraphStageLogic
     {
         private readonly JsonLinesSource _stage;
         private FileStream? _file;
+        private FileExtent? _extent;
+        private bool _endSent;
         private DateTime _fileTime;
         private byte[] _block = [];
         private int _start;
@@ -70,6 +109,10 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
             {
                 _file = new FileStream(_stage._path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
                 _fileTime = File.GetLastWriteTimeUtc(_stage._path);
+
+                // A pipe cannot be read twice: its records are counted only as they are read.
+                var path = _stage._path;
+                _extent = new FileExtent(_stage._source, path, _file.CanSeek ? () => CountRecords(path) : () => null);
                 _block = new byte[BlockBytes];
                 _end = ReadInto(_block, 0);
                 if (_end >= 3 && _block[0] == 0xEF && _block[1] == 0xBB && _block[2] == 0xBF)
@@ -92,6 +135,11 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
                 if (NextBlock() is { } block)
                 {
                     Push(_stage.Out, block);
+                }
+                else if (!_endSent)
+                {
+                    _endSent = true;
+                    Push(_stage.Out, RecordBlock.EndOf(_extent!, _line));
                 }
                 else
                 {
@@ -128,7 +176,7 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
                         _start = newline < 0 ? _end : end + 1;
                     }
 
-                    return new RecordBlock(entries, lines, committer: null);
+                    return new RecordBlock(entries, lines, committer: null, _extent);
                 }
 
                 if (_eof)

@@ -20,6 +20,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly ConcurrentDictionary<(string, int), bool> _owned = new();
+    private readonly ConcurrentDictionary<(string, int), long> _ends = new();
     private readonly List<IPartitionListener> _listeners = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
@@ -103,6 +104,10 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     }
 
     public bool Owns(string source, int partition) => _owned.ContainsKey((source, partition));
+
+    /// <summary>The partition's high watermark from the fetch that brought its latest records (set before they are
+    /// handed on), if any came since it was assigned.</summary>
+    public long? EndOffset(string source, int partition) => _ends.TryGetValue((source, partition), out var end) ? end : null;
 
     /// <summary>The partitions assigned to this consumer now.</summary>
     public IReadOnlyCollection<TopicPartition> Assignment => [.. _owned.Keys.Select(k => new TopicPartition(k.Item1, k.Item2))];
@@ -436,6 +441,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             var high = _consumer.GetWatermarkOffsets(new TopicPartition(last.Source, last.Partition)).High;
             if (high != Offset.Unset)
             {
+                _ends[(last.Source, last.Partition)] = high.Value;
                 Me3Metrics.SetLag(_settings.GroupId, last.Source, last.Partition, Math.Max(0, high.Value - last.Offset - 1));
                 Me3Metrics.Fetched(last.Source, last.Partition, first.Offset, high.Value);
             }
@@ -509,6 +515,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         foreach (var p in list)
         {
             _owned.TryRemove(p, out _);
+            _ends.TryRemove(p, out _);
             Me3Metrics.ForgetLag(_settings.GroupId, p.Topic, p.Value);
         }
     }
@@ -519,6 +526,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         foreach (var p in list)
         {
             _owned.TryRemove(p, out _);
+            _ends.TryRemove(p, out _);
         }
 
         onRevoked(list);

@@ -178,13 +178,18 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
 
                 if (_partitions.NeedsWatermarks(r.Source))
                 {
-                    _held = block;
-                    _heldFrom = i;
-                    StartScan(r.Source, records.Committer as IPartitionOwnership);
+                    Hold(block, i, r.Source);
                     return;
                 }
 
                 var p = _partitions.StateOf(r.Source, r.Partition, r.Offset);
+                if (p.LastSeen < 0 && records.Committer is IPartitionOwnership owner && owner.EndOffset(r.Source, r.Partition) is { } end &&
+                    SourceIdentity.CheckPartition(_settings.Path, r.Source, r.Partition, _partitions.LandedUpTo(r.Source, r.Partition), end) is { } foreign)
+                {
+                    FailStage(foreign); // its first record since it was assigned: nothing of it was skipped yet
+                    return;
+                }
+
                 var t = block.Tables[i];
                 p.LastSeen = Math.Max(p.LastSeen, r.Offset);
                 p.Committer = records.Committer ?? p.Committer;
@@ -209,6 +214,21 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
                 }
             }
 
+            if (records.SourceEnd is { } read && records.File is { } file)
+            {
+                if (_partitions.NeedsWatermarks(file.Source))
+                {
+                    Hold(block, records.Count, file.Source); // an empty file: nothing read yet asked for the lake's offsets
+                    return;
+                }
+
+                if (SourceIdentity.CheckFile(_settings.Path, file, read, _partitions.LandedUpTo(file.Source, FileExtent.Partition), nothingLanded: false) is { } shorter)
+                {
+                    FailStage(shorter); // a file that changed while it was read, or a pipe: it could not be counted ahead
+                    return;
+                }
+            }
+
             _held = null;
             block.Return();
             if (_writes.OverMemoryBound)
@@ -225,15 +245,19 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
             PullIfRoom();
         }
 
-        private void StartScan(string source, IPartitionOwnership? ownership)
+        /// <summary>Holds the block from record <paramref name="from"/> on while the lake is scanned for the source's watermarks.</summary>
+        private void Hold(DecodedBlock block, int from, string source)
         {
+            _held = block;
+            _heldFrom = from;
             if (!LakeIdentifier.IsValidSource(source))
             {
                 FailStage(new Me3Exception($"Source name '{source}' is not valid: use 1 to 100 of [A-Za-z0-9._-], not starting with '.' or '_'.", source: source));
                 return;
             }
 
-            LakeScans.Watermarks(_settings.Path, _tables, source, ownership, _partitions.Generation(source), _onScanned);
+            var records = block.Records;
+            LakeScans.Watermarks(_settings.Path, _tables, source, records.Committer as IPartitionOwnership, records.File, _partitions.Generation(source), _onScanned);
         }
 
         private void OnScanned(WatermarkScan scan)
@@ -245,6 +269,13 @@ internal sealed class LakeWriterStage : GraphStage<FlowShape<DecodedBlock, LakeC
             }
 
             _partitions.Loaded(scan.Source, scan.Generation, scan.Watermarks!);
+            if (scan.FileRecords is { } records && _held!.Records.File is { } file &&
+                SourceIdentity.CheckFile(_settings.Path, file, records, _partitions.LandedUpTo(file.Source, FileExtent.Partition), nothingLanded: true) is { } shorter)
+            {
+                FailStage(shorter); // counted before its first record: nothing of it landed
+                return;
+            }
+
             Append(_held!, _heldFrom);
         }
 

@@ -53,6 +53,10 @@ internal sealed class PartitionBook(IReadOnlyList<string> tables)
         }
     }
 
+    /// <summary>The highest offset of a source partition the lake held when last scanned, in any table; -1 when none.</summary>
+    public long LandedUpTo(string source, int partition) =>
+        _loaded.TryGetValue(source, out var marks) ? marks.Values.Select(m => m.GetValueOrDefault(partition, -1)).DefaultIfEmpty(-1).Max() : -1;
+
     public PartitionState StateOf(string source, int partition, long offset)
     {
         if (_last is not null && _last.Partition == partition && ReferenceEquals(_last.Source, source))

@@ -22,6 +22,11 @@ internal sealed class FakeConsumer : IOffsetCommitter, IPartitionOwnership
 
     public bool Owns(string source, int partition) => _owned.ContainsKey((source, partition));
 
+    /// <summary>Partition ends the test sets; none by default.</summary>
+    public ConcurrentDictionary<(string, int), long> Ends { get; } = new();
+
+    public long? EndOffset(string source, int partition) => Ends.TryGetValue((source, partition), out var end) ? end : null;
+
     public void Subscribe(IPartitionListener listener)
     {
         lock (_listeners)
