@@ -57,6 +57,6 @@ public sealed class RecreatedTopicSpec : LakeSpec
             Assert.Equal(400, landedBefore.Count); // nothing of the new topic landed, nothing of it was skipped as landed
             Assert.Equal(0, again.RowsLanded);
             await again.Control.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
-        }, Materializer);
+        }, Materializer, TimeSpan.FromSeconds(150));
     }
 }
