@@ -24,6 +24,7 @@ public sealed class EventDecoder
     };
 
     private readonly LakeLayout _layout;
+    private readonly FieldNameCache _names = new();
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
@@ -86,7 +87,8 @@ public sealed class EventDecoder
             return;
         }
 
-        if (bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        // Only a record that starts with white space can be nothing but white space.
+        if (bytes.IsEmpty || (bytes[0] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' && bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0))
         {
             DeadLetter(row, recordTime, "Record is empty; expected a JSON object.");
             return;
@@ -164,8 +166,20 @@ public sealed class EventDecoder
         return FieldOfUtf8(utf8[..length], out isTimestamp);
     }
 
-    /// <summary>Header keys map to snake_case columns: User-Agent -> user_agent. Non-ASCII names match no column.</summary>
     private int FieldOfUtf8(ReadOnlySpan<byte> utf8, out bool isTimestamp)
+    {
+        if (_names.TryGet(utf8, out var field, out isTimestamp))
+        {
+            return field;
+        }
+
+        field = NormalizedFieldOf(utf8, out isTimestamp);
+        _names.Add(utf8, field, isTimestamp);
+        return field;
+    }
+
+    /// <summary>Header keys map to snake_case columns: User-Agent -> user_agent. Non-ASCII names match no column.</summary>
+    private int NormalizedFieldOf(ReadOnlySpan<byte> utf8, out bool isTimestamp)
     {
         isTimestamp = false;
         if (utf8.Length > MaxFieldNameChars)

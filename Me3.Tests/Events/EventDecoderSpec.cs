@@ -138,6 +138,40 @@ public sealed class EventDecoderSpec
     }
 
     [Fact]
+    public void Decoder_must_match_each_spelling_of_a_field_name_on_its_own_however_many_it_has_seen_before()
+    {
+        // Names that share their length, first and last bytes with a column but are not that column, beside the
+        // column's other spellings, decoded repeatedly by one decoder (which remembers spellings it has seen).
+        var layout = LakeLayout.For(RoutingSettings.Default.WithRoute(
+            new EventRoute("custom", "custom", ["player_favourite_sword_name", "ab", "host"])));
+        var decoder = new EventDecoder(layout);
+        string? FieldOf(DecodedEvent e, string name) => e.FieldText(layout.FieldNames.ToList().IndexOf(name));
+        (string Key, string Column)[] matching =
+        [
+            ("player_favourite_sword_name", "player_favourite_sword_name"), ("Player-Favourite-Sword-Name", "player_favourite_sword_name"),
+            ("host", "host"), ("Host", "host"), ("HOST", "host"), ("ab", "ab"), ("AB", "ab"), ("user-agent", "user_agent"),
+        ];
+        string[] nonMatching = ["player_favourite_xword_name", "player_favourite_sword_namex", "hostx", "hos", "a", "b", "ab_", "hoSt\u00e9"];
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (key, column) in matching)
+            {
+                var e = decoder.Decode(Records.Json($$"""{"event_type":"custom","{{key}}":"v-{{key}}"}"""));
+                Assert.Equal($"v-{key}", FieldOf(e, column));
+            }
+
+            foreach (var key in nonMatching)
+            {
+                var e = decoder.Decode(Records.Json($$"""{"event_type":"custom","{{key}}":"v"}"""));
+                Assert.All(layout.FieldNames.Where(f => f != "event_type"), f => Assert.Null(FieldOf(e, f)));
+            }
+
+            var t = decoder.Decode(Records.Json("""{"event_type":"custom","TimeStamp":"2026-11-21T10:00:00Z","timestamp_x":"2020-01-01T00:00:00Z"}"""));
+            Assert.Equal(new DateTime(2026, 11, 21, 10, 0, 0, DateTimeKind.Utc), t.Timestamp);
+        }
+    }
+
+    [Fact]
     public void Decoder_must_take_the_last_of_duplicate_keys()
     {
         var e = _decoder.Decode(Records.Json("""{"event_type":"join_guild","event_type":"purchase_sword","user_name":"a","user_name":"b"}"""));
