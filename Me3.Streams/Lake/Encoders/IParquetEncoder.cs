@@ -4,9 +4,9 @@ namespace Me3.Streams.Lake.Encoders;
 
 /// <summary>
 /// Encodes rows of a table batch as one Snappy Parquet file: text columns as UTF-8 STRING, the timestamp as
-/// TIMESTAMP(ms, UTC), the partition as INT32, the offset as INT64, with statistics (omitted for long values) and
-/// dictionary encoding where it pays. Row groups end at the given bounds. Making the file durable and visible is
-/// the caller's business.
+/// TIMESTAMP(ms, UTC), the partition as INT32, the offset as INT64, with min/max statistics where they can prune (at
+/// least the timestamp, partition and offset) and dictionary encoding where it pays. Row groups end at the given
+/// bounds. Making the file durable and visible is the caller's business.
 /// </summary>
 internal interface IParquetEncoder
 {
@@ -22,10 +22,6 @@ internal static class ParquetEncoders
         ParquetWriterKind.ParquetNet => ParquetNetEncoder.Instance,
         _ => ParquetSharpEncoder.Instance,
     };
-
-    /// <summary>Statistics above this size are left out of the file: a min/max of a megabyte-long value costs its size
-    /// several times over in the footer and helps no reader.</summary>
-    public const int MaxStatisticsBytes = 4096;
 
     /// <summary>How many rows from <paramref name="start"/> go in the next row group: bounded by rows and by JSON
     /// bytes, so that one row group never needs much memory to encode.</summary>
