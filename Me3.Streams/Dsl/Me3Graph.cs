@@ -10,8 +10,9 @@ public static class Me3Graph
     /// Kafka → decode → route → micro-batch → Snappy Parquet → commit, exactly once (see docs/exactly-once.md): the
     /// graph every Kafka ingestion runs. Offsets are committed only after the lake holds their records. Run it and
     /// keep the <see cref="KafkaIngestion"/>; stop it with <see cref="KafkaIngestion.DrainAndShutdownAsync"/>.
-    /// A supervision strategy in the graph's attributes decides what a consume error does
-    /// (<see cref="Kafka.KafkaSupervision.DefaultDecider"/> when none is given).
+    /// What a consume error does is <see cref="KafkaConsumerSettings.Decider"/>'s choice
+    /// (<see cref="Kafka.KafkaSupervision.DefaultDecider"/> when none is given); a supervision strategy in the graph's
+    /// attributes decides for its other stages (a failed lake write is retried unless it says Stop).
     /// </summary>
     /// <param name="consumer">The consumer settings.</param>
     /// <param name="lake">The lake settings: decoding and landing both route with them.</param>

@@ -53,7 +53,9 @@ public static class Me3Source
     /// commit until <see cref="IKafkaControl.ShutdownAsync"/>.</para>
     /// <para><b>Cancels when</b> downstream cancels; the consumer is closed.</para>
     /// <para><b>Fails when</b> the consumer hits a fatal error; retriable ones (broker down, leader change) are retried
-    /// by librdkafka with backoff. Behind <see cref="Me3Flow.Ingest"/>, the stream also fails when a partition's
+    /// by librdkafka with backoff. What a consume error does is the choice of a supervision strategy on this source
+    /// (<c>.WithAttributes(ActorAttributes.CreateSupervisionStrategy(decider))</c>), else of
+    /// <see cref="KafkaConsumerSettings.Decider"/>, else of <see cref="KafkaSupervision.DefaultDecider"/>. Behind <see cref="Me3Flow.Ingest"/>, the stream also fails when a partition's
     /// first records since its assignment show that the partition ends at or below an offset the lake holds of it
     /// (the topic was re-created, or this is another cluster): its records are not skipped as landed.</para>
     /// On a rebalance, records of a revoked partition are landed and committed before the revocation completes (or,

@@ -1,6 +1,7 @@
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using Akka.Streams.Supervision;
 using Me3.Streams.Events;
 using Me3.Streams.Settings;
 
@@ -8,7 +9,11 @@ namespace Me3.Streams.Kafka;
 
 /// <summary>
 /// Consumes a consumer group's topics and emits each record with its committer (see
-/// <see cref="Dsl.Me3Source.KafkaCommittable"/> for the contract).
+/// <see cref="Dsl.Me3Source.KafkaCommittable"/> for the contract). What a consume error does is decided by the
+/// supervision strategy in the stage's attributes, as Akka's stages do. Its own attributes carry
+/// <see cref="KafkaConsumerSettings.Decider"/> (or <see cref="KafkaSupervision.DefaultDecider"/>): more specific than
+/// the materializer's default (stop on every error) and than a strategy set on an enclosing graph, less specific than
+/// one set on the source itself, which therefore wins.
 /// </summary>
 internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<SourceShape<RecordBlock>, IKafkaControl>
 {
@@ -18,17 +23,20 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
     {
         _settings = settings;
         Shape = new SourceShape<RecordBlock>(Out);
+        InitialAttributes = Attributes.CreateName("kafkaCommittableSource")
+            .And(ActorAttributes.CreateSupervisionStrategy(settings.Decider ?? KafkaSupervision.DefaultDecider));
     }
 
     public Outlet<RecordBlock> Out { get; } = new("KafkaCommittableSource.out");
 
     public override SourceShape<RecordBlock> Shape { get; }
 
-    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("kafkaCommittableSource");
+    protected override Attributes InitialAttributes { get; }
 
     public override ILogicAndMaterializedValue<IKafkaControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var logic = new Logic(this);
+        var decider = inheritedAttributes.GetAttribute(new ActorAttributes.SupervisionStrategy(KafkaSupervision.DefaultDecider)).Decider;
+        var logic = new Logic(this, decider);
         return new LogicAndMaterializedValue<IKafkaControl>(logic, logic.Control);
     }
 
@@ -36,15 +44,17 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
     private sealed class Logic : GraphStageLogic
     {
         private readonly KafkaCommittableSource _stage;
+        private readonly Decider _decider;
         private readonly Queue<RecordBlock> _buffer = new();
         private int _bufferedRecords;
         private KafkaConsumerWorker? _worker;
         private bool _stopRequested;
 
-        public Logic(KafkaCommittableSource stage)
+        public Logic(KafkaCommittableSource stage, Decider decider)
             : base(stage.Shape)
         {
             _stage = stage;
+            _decider = decider;
             Control = new KafkaControl();
             SetHandler(stage.Out, onPull: Deliver, onDownstreamFinish: _ => CompleteStage());
         }
@@ -67,7 +77,7 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
             });
             try
             {
-                _worker = new KafkaConsumerWorker(_stage._settings, onRecords, onRevoked, onFailure, onWarning);
+                _worker = new KafkaConsumerWorker(_stage._settings, _decider, onRecords, onRevoked, onFailure, onWarning);
                 _worker.Start();
                 Control.Started(onStop, _worker);
             }

@@ -17,6 +17,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private const int MaxBatch = 512;
 
     private readonly KafkaConsumerSettings _settings;
+    private readonly Akka.Streams.Supervision.Decider _decider;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly ConcurrentDictionary<(string, int), bool> _owned = new();
@@ -37,12 +38,14 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
     public KafkaConsumerWorker(
         KafkaConsumerSettings settings,
+        Akka.Streams.Supervision.Decider decider,
         Action<RecordBlock> onRecords,
         Action<IReadOnlyList<(string, int)>> onRevoked,
         Action<Exception> onFailure,
         Action<string> onWarning)
     {
         _settings = settings;
+        _decider = decider;
         OnRecords = onRecords;
         OnFailure = onFailure;
         _warnings = new RateLimitedLog(onWarning);
@@ -286,13 +289,14 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
         catch (ConsumeException e)
         {
-            if ((_settings.Decider ?? KafkaSupervision.DefaultDecider)(e) == Akka.Streams.Supervision.Directive.Stop)
+            if (_decider(e) == Akka.Streams.Supervision.Directive.Stop)
             {
                 throw new Me3Exception($"Kafka consume failed: {e.Error.Reason} ({e.Error.Code}).", e,
                     source: e.ConsumerRecord?.Topic, partition: e.ConsumerRecord?.Partition.Value, offset: e.ConsumerRecord?.Offset.Value);
             }
 
-            // Retriable: back off (100 ms doubling to 5 s) and poll again; nothing was consumed, nothing is lost.
+            // Resumed: back off (100 ms doubling to 5 s) and poll again; nothing was consumed, nothing is lost.
+            _warnings.Warn($"Kafka at {_settings.BootstrapServers}: consuming failed: {e.Error.Reason} ({e.Error.Code}); retrying");
             _failures++;
             Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(_failures, 6)))));
             return null;

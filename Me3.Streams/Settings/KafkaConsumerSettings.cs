@@ -50,10 +50,16 @@ public sealed record KafkaConsumerSettings
     /// <summary>Records held by the source before it pauses its partitions (backpressure without unbounded buffers).</summary>
     public int MaxBufferedRecords { get; init; } = 10_000;
 
-    /// <summary>What a consume error does: <see cref="Directive.Stop"/> fails the stream with the error;
-    /// <see cref="Directive.Resume"/> (or Restart) retries with backoff. Default:
+    /// <summary>
+    /// What a consume error does, unless a supervision strategy is put on the source itself
+    /// (<c>Me3Source.KafkaCommittable(settings).WithAttributes(ActorAttributes.CreateSupervisionStrategy(decider))</c>),
+    /// which wins: <see cref="Directive.Stop"/> fails the stream with the error; <see cref="Directive.Resume"/> (or
+    /// Restart) polls again after a backoff (nothing was consumed, nothing is lost). This is the source's own default,
+    /// and the way to choose for <c>Me3Graph.KafkaToLake</c>, whose source is inside the graph: a strategy on an
+    /// enclosing graph or the materializer is less specific than the source's own and does not reach it. Default:
     /// null, the Kafka stages' default decider (<c>KafkaSupervision.DefaultDecider</c>: fatal errors stop, errors that
-    /// heal resume).</summary>
+    /// heal resume).
+    /// </summary>
     public Decider? Decider { get; init; }
 
     /// <summary>Raw librdkafka properties, applied last (e.g. <c>security.protocol</c>, <c>fetch.max.bytes</c>).</summary>

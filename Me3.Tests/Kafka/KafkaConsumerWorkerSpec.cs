@@ -30,7 +30,7 @@ public sealed class KafkaConsumerWorkerSpec(KafkaFixture fixture) : IClassFixtur
     {
         var topic = fixture.NewTopic(partitions: 2);
         var settings = fixture.Consumer(topic, "revoke-stopped").WithRevokeTimeout(TimeSpan.FromSeconds(60));
-        var worker = new KafkaConsumerWorker(settings, _ => { }, _ => { }, _ => { }, _ => { });
+        var worker = new KafkaConsumerWorker(settings, KafkaSupervision.DefaultDecider, _ => { }, _ => { }, _ => { }, _ => { });
         var writer = new StoppedWriter(worker.Unsubscribe);
         worker.Subscribe(writer);
         worker.Start();
