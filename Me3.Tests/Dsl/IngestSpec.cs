@@ -32,7 +32,7 @@ public sealed class IngestSpec : LakeSpec
     [Fact]
     public async Task Ingest_must_land_every_record_in_exactly_one_table()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var lines = HostileLines().ToArray();
             var file = Temp.WriteLines("hostile.jsonl", lines);
@@ -48,13 +48,13 @@ public sealed class IngestSpec : LakeSpec
             Assert.Equal(5, duck.Count("dead_letters"));
             var positions = duck.Positions(AllTables).Select(p => p.Offset).Order().ToArray();
             Assert.Equal(Enumerable.Range(0, lines.Length).Select(i => (long)i), positions);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task A_poison_event_with_a_lone_surrogate_escape_must_land_and_not_stop_the_stream()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.WriteLines("poison.jsonl",
             [
@@ -70,13 +70,13 @@ public sealed class IngestSpec : LakeSpec
             Assert.Equal(["\uFFFD", "alice"], duck.Rows($"SELECT user_name FROM {duck.Table("purchases")} ORDER BY kafka_offset").Select(r => (string)r[0]!));
             Assert.Equal("\uFFFD", duck.Scalar<string>($"SELECT guild_name FROM {duck.Table("gjoins")}"));
             Assert.Equal("""{"event_type":"purchase_sword","user_name":"\ud800"}""", duck.Scalar<string>($"SELECT raw_event FROM {duck.Table("purchases")} WHERE kafka_offset = 0"));
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Landed_tables_must_have_the_documented_schema_for_an_independent_reader()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.WriteLines("events.jsonl", HostileLines());
             await IngestAsync(Me3Source.JsonLines(file), Settings());
@@ -108,13 +108,13 @@ public sealed class IngestSpec : LakeSpec
             Assert.Equal([2L, 3L, 4L, 5L, 10L], errors.Select(r => r[0]));
             Assert.Contains("found an array", (string)errors[1][1]!);
             Assert.Equal("not json at all", errors[4][2]);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Landed_files_must_be_snappy_parquet_with_dictionary_encoding_where_it_pays_and_readable_by_ParquetNet()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.File("generated.jsonl");
             Samples.Commands.GenerateCommand.Generate(file, 5000, seed: 7);
@@ -143,13 +143,13 @@ public sealed class IngestSpec : LakeSpec
             }
 
             Assert.Equal(duck.Scalar<long>($"SELECT count(*) FROM read_parquet('{path}')"), rows);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Running_again_on_the_same_file_and_lake_must_land_nothing_twice()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.File("events.jsonl");
             Samples.Commands.GenerateCommand.Generate(file, 3000, seed: 1);
@@ -163,13 +163,13 @@ public sealed class IngestSpec : LakeSpec
             using var duck = new DuckLake(Temp.Lake);
             Assert.Equal(3000, duck.Positions(AllTables).Distinct().Count());
             Assert.Equal(3000, duck.Positions(AllTables).Count);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Lines_appended_to_a_file_must_land_on_the_next_run_and_nothing_else()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.WriteLines("grow.jsonl", Enumerable.Range(0, 10).Select(i => Records.Purchase($"u{i}", "s")));
             await IngestAsync(Me3Source.JsonLines(file), Settings());
@@ -180,13 +180,13 @@ public sealed class IngestSpec : LakeSpec
             Assert.Equal(5, second.RowsLanded);
             using var duck = new DuckLake(Temp.Lake);
             Assert.Equal(Enumerable.Range(0, 15).Select(i => (long)i), duck.Positions("purchases").Select(p => p.Offset).Order());
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Files_must_be_laid_out_by_the_UTC_date_of_the_timestamp_even_within_one_batch()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.WriteLines("days.jsonl",
             [
@@ -203,13 +203,13 @@ public sealed class IngestSpec : LakeSpec
                 [Path.Combine("purchases", "dt=2026-11-20", "days.jsonl+0-0-3.parquet"), Path.Combine("purchases", "dt=2026-11-21", "days.jsonl+0-1-1.parquet")],
                 files);
             Assert.False(Directory.Exists(Path.Combine(Temp.Lake, "_me3", "manifests")) && Directory.EnumerateFiles(Path.Combine(Temp.Lake, "_me3", "manifests")).Any());
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Offsets_must_become_committable_only_after_every_file_holding_earlier_records_is_durable()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.File("events.jsonl");
             // Other events are 3% of the generated ones: offsets advance each time their (slowest-filling) batch lands.
@@ -247,25 +247,25 @@ public sealed class IngestSpec : LakeSpec
 
             Assert.True(summary.Completed);
             Assert.True(checks > 3, $"only {checks} checkpoints carried offsets");
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Ingesting_a_missing_file_must_fail_with_a_clear_error()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var error = await Assert.ThrowsAsync<Me3.Streams.Me3Exception>(() =>
                 IngestAsync(Me3Source.JsonLines(Temp.File("missing.jsonl")), Settings()));
             Assert.Contains("Cannot read", error.Message);
             Assert.Contains("missing.jsonl", error.Message);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Ingesting_into_an_unwritable_lake_must_fail_with_a_clear_error()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var blocker = Temp.File("not-a-dir");
             File.WriteAllText(blocker, "x");
@@ -274,13 +274,13 @@ public sealed class IngestSpec : LakeSpec
             var error = await Assert.ThrowsAsync<Me3.Streams.Me3Exception>(() =>
                 IngestAsync([Records.Json(Records.Purchase("a", "b"))], settings));
             Assert.Contains("Cannot open the lake", error.Message);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Generated_events_must_land_in_the_tables_their_event_type_names()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.File("generated.jsonl");
             using (var stream = File.Create(file))
@@ -295,6 +295,6 @@ public sealed class IngestSpec : LakeSpec
             Assert.Equal(2000, duck.Count("purchases") + duck.Count("gjoins") + duck.Count("other_events"));
             Assert.Equal(1, duck.Scalar<long>($"SELECT count(DISTINCT event_type) FROM {duck.Table("purchases")}"));
             Assert.Equal("default", duck.Scalar<string>($"SELECT any_value(event_type) FROM {duck.Table("other_events")}"));
-        }, Materializer);
+        });
     }
 }

@@ -24,7 +24,7 @@ public sealed class ParquetEncoderSpec : LakeSpec
     [Fact]
     public async Task Both_writers_must_land_files_that_DuckDB_and_ParquetNet_read_back_identically()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = Temp.WriteLines("events.jsonl", Lines);
             var native = Settings().WithParquetWriter(ParquetWriterKind.ParquetSharp);
@@ -46,13 +46,13 @@ public sealed class ParquetEncoderSpec : LakeSpec
             }
 
             Assert.Equal("J\u00f6rg \ud83d\udde1 \"quoted\"", a.Scalar<string>($"SELECT user_name FROM {a.Table("purchases")} WHERE kafka_offset = 2"));
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task A_ten_megabyte_value_must_not_put_its_statistics_in_the_footer()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var huge = new string('x', 10 << 20);
             var file = Temp.WriteLines("huge.jsonl", [$$"""{"event_type":"purchase_sword","user_name":"{{huge}}","sword_name":"s","timestamp":"2026-11-21T10:00:00Z"}""", Records.Purchase("a", "b")]);
@@ -64,7 +64,7 @@ public sealed class ParquetEncoderSpec : LakeSpec
             using var duck = new DuckLake(Temp.Lake);
             Assert.Equal(10 << 20, duck.Scalar<long>($"SELECT max(length(user_name)) FROM {duck.Table("purchases")}"));
             Assert.Equal("a", duck.Scalar<string>($"SELECT min(user_name) FROM {duck.Table("purchases")}"));
-        }, Materializer);
+        });
     }
 
     /// <summary>A Parquet file ends with the footer's length (4 bytes, little-endian) and <c>PAR1</c>.</summary>

@@ -39,7 +39,7 @@ public sealed class SourceIdentitySpec : LakeSpec
     [Fact]
     public async Task A_shorter_file_under_a_name_the_lake_holds_must_fail_saying_so_and_land_nothing_of_it()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             await LandYesterdayAsync();
 
@@ -61,13 +61,13 @@ public sealed class SourceIdentitySpec : LakeSpec
             var summary = await IngestAsync(Me3Source.JsonLines(today, "events-today"), Settings());
             Assert.Equal(3, summary.RowsLanded);
             Assert.Equal(13, LandedRows());
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task An_empty_file_under_a_name_the_lake_holds_must_fail_too()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             await LandYesterdayAsync();
             var today = Temp.File("events.jsonl");
@@ -76,13 +76,13 @@ public sealed class SourceIdentitySpec : LakeSpec
             var error = await Assert.ThrowsAsync<Me3Exception>(() => IngestAsync(Me3Source.JsonLines(today), Settings()));
 
             Assert.Contains("has 0 lines", error.Message);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task The_same_file_again_or_grown_must_not_be_taken_for_another()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var file = await LandYesterdayAsync();
 
@@ -92,13 +92,13 @@ public sealed class SourceIdentitySpec : LakeSpec
 
             Assert.Equal((0L, 10L), (again.RowsLanded, again.AlreadyInLake));
             Assert.Equal((1L, 10L), (grown.RowsLanded, grown.AlreadyInLake));
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task A_shorter_stream_read_from_a_pipe_must_fail_at_its_end()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             await LandYesterdayAsync();
 
@@ -117,13 +117,13 @@ public sealed class SourceIdentitySpec : LakeSpec
             Assert.Contains("up to line 10", error.Message);
             Assert.Contains("has 4 lines", error.Message);
             Assert.Equal(10, LandedRows());
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task A_Kafka_partition_that_ends_at_or_below_an_offset_the_lake_holds_must_fail_before_any_record_is_skipped()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var settings = Settings(batchRecords: 5);
             await IngestAsync(Enumerable.Range(0, 10).Select(o => Records.Json(Records.Purchase($"u{o}", "s"), offset: o, partition: 1)), settings);
@@ -147,13 +147,13 @@ public sealed class SourceIdentitySpec : LakeSpec
             Assert.Equal(("events", 1, 9L), (error.SourceName, error.Partition, error.Offset));
             await upstream.ExpectCancellationAsync();
             Assert.Equal(10, LandedRows());
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task A_Kafka_partition_whose_end_is_past_what_the_lake_holds_must_be_replayed_and_skipped_as_usual()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var settings = Settings(batchRecords: 5);
             await IngestAsync(Enumerable.Range(0, 10).Select(o => Records.Json(Records.Purchase($"u{o}", "s"), offset: o, partition: 1)), settings);
@@ -165,6 +165,6 @@ public sealed class SourceIdentitySpec : LakeSpec
                 Enumerable.Range(5, 7).Select(o => Records.Json(Records.Purchase($"u{o}", "s"), offset: o, partition: 1) with { Committer = consumer }), settings);
 
             Assert.Equal((2L, 5L), (summary.RowsLanded, summary.AlreadyInLake));
-        }, Materializer);
+        });
     }
 }
