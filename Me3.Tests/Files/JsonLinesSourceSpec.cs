@@ -1,5 +1,6 @@
 using System.Text;
 using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
 using Me3.Streams;
 using Me3.Streams.Dsl;
 using Me3.Streams.Events;
@@ -10,8 +11,8 @@ namespace Me3.Tests.Files;
 
 public sealed class JsonLinesSourceSpec : LakeSpec
 {
-    private async Task<IReadOnlyList<SourceRecord>> ReadAsync(string path) =>
-        await Me3Source.JsonLines(path).SelectMany(block => block.Records()).RunWith(Sink.Seq<SourceRecord>(), Materializer);
+    private Task<System.Collections.Immutable.IImmutableList<SourceRecord>> ReadAsync(string path) =>
+        StreamSpecAsync(() => Me3Source.JsonLines(path).SelectMany(block => block.Records()).RunWith(Sink.Seq<SourceRecord>(), Materializer));
 
     private static string Text(SourceRecord r) => Encoding.UTF8.GetString(r.Value.Span);
 
@@ -68,4 +69,28 @@ public sealed class JsonLinesSourceSpec : LakeSpec
         var error = await Assert.ThrowsAsync<Me3Exception>(() => ReadAsync(Temp.Root));
         Assert.Contains(Temp.Root, error.Message);
     }
+
+    [Fact]
+    public async Task JsonLines_must_read_only_on_demand_and_close_the_file_when_cancelled()
+    {
+        var path = Temp.WriteLines("many.jsonl", Enumerable.Range(0, 50_000).Select(i => Records.Purchase($"u{i}", "s")));
+        await StreamSpecAsync(async () =>
+        {
+            var blocks = Me3Source.JsonLines(path).RunWith(this.SinkProbe<RecordBlock>(), Materializer);
+
+            var first = await blocks.RequestNextAsync();
+            Assert.Equal(0, first.Records().First().Offset);
+            Assert.True(first.Count < 50_000);
+            await blocks.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // no demand, nothing read ahead to it
+            var second = await blocks.RequestNextAsync();
+            Assert.Equal(first.Count, second.Records().First().Offset);
+
+            await blocks.CancelAsync();
+            await AwaitAssertAsync(() => Assert.DoesNotContain(path, OpenFiles()), TimeSpan.FromSeconds(10));
+        });
+    }
+
+    /// <summary>The files this process has open (Linux).</summary>
+    private static List<string> OpenFiles() =>
+        [.. new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd => fd.LinkTarget).OfType<string>()];
 }

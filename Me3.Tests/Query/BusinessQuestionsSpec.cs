@@ -19,7 +19,7 @@ public sealed class BusinessQuestionsSpec : LakeSpec
 
     private async Task<BusinessQuestions> LandAsync(params string[] lines)
     {
-        await IngestAsync(Me3Source.JsonLines(Temp.WriteLines("events.jsonl", lines)), Settings());
+        await SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines("events.jsonl", lines)), Settings());
         var engine = new DuckDbQueryEngine(new LakeCatalog(Temp.Lake));
         _engines.Add(engine);
         return new BusinessQuestions(engine);

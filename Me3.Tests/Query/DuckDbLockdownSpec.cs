@@ -77,7 +77,7 @@ public sealed class DuckDbLockdownSpec : LakeSpec
     [MemberData(nameof(Refused))]
     public async Task The_engine_must_refuse_everything_but_reading_the_lake_and_write_nothing(string template)
     {
-        await IngestAsync(Me3Source.JsonLines(Temp.WriteLines("e.jsonl", [Records.Purchase("alice", "katana")])), Settings());
+        await SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines("e.jsonl", [Records.Purchase("alice", "katana")])), Settings());
         var before = Snapshot();
         await using var engine = new DuckDbQueryEngine(new Streams.Query.LakeCatalog(Temp.Lake));
         var sql = template.Replace("{lake}", Temp.Lake, StringComparison.Ordinal).Replace("{outside}", _outside, StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public sealed class DuckDbLockdownSpec : LakeSpec
     [Fact]
     public async Task Reading_the_lake_with_its_own_table_functions_must_work()
     {
-        await IngestAsync(Me3Source.JsonLines(Temp.WriteLines("e.jsonl", [Records.Purchase("alice", "katana")])), Settings());
+        await SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines("e.jsonl", [Records.Purchase("alice", "katana")])), Settings());
         await using var engine = new DuckDbQueryEngine(new Streams.Query.LakeCatalog(Temp.Lake));
 
         var (_, rows, _) = await engine.QueryAsync($"SELECT count(*) FROM read_parquet('{Temp.Lake}/purchases/*/*.parquet')");

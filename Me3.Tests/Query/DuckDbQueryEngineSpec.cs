@@ -14,7 +14,7 @@ public sealed class DuckDbQueryEngineSpec : LakeSpec
     private DuckDbQueryEngine Engine() => new(new LakeCatalog(Temp.Lake));
 
     private Task<Me3.Streams.Lake.IngestSummary> LandAsync(string name, params string[] lines) =>
-        IngestAsync(Me3Source.JsonLines(Temp.WriteLines(name, lines)), Settings());
+        SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines(name, lines)), Settings());
 
     [Fact]
     public async Task An_empty_lake_must_have_every_declared_table_empty_with_its_declared_columns()
@@ -69,7 +69,7 @@ public sealed class DuckDbQueryEngineSpec : LakeSpec
     {
         await LandAsync("old.jsonl", Records.Purchase("alice", "katana"));
         var withRarity = RoutingSettings.Default.WithRoute(new EventRoute("purchase_sword", "purchases", [.. RoutingSettings.PurchaseColumns, "rarity"]));
-        await IngestAsync(Me3Source.JsonLines(Temp.WriteLines("new.jsonl",
+        await SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines("new.jsonl",
             ["""{"event_type":"purchase_sword","user_name":"bob","sword_name":"rapier","rarity":"epic","timestamp":"2026-11-22T08:00:00Z"}"""])),
             Settings().WithRouting(withRarity));
 
@@ -86,7 +86,7 @@ public sealed class DuckDbQueryEngineSpec : LakeSpec
     public async Task A_table_landed_with_other_routes_must_be_found_in_the_lake()
     {
         var shields = RoutingSettings.Default.WithRoute(new EventRoute("buy_shield", "shields", ["user_name", "shield_name"]));
-        await IngestAsync(Me3Source.JsonLines(Temp.WriteLines("s.jsonl", ["""{"event_type":"buy_shield","user_name":"dora","shield_name":"aegis"}"""])),
+        await SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines("s.jsonl", ["""{"event_type":"buy_shield","user_name":"dora","shield_name":"aegis"}"""])),
             Settings().WithRouting(shields));
         await using var engine = Engine();
 

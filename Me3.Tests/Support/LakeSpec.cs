@@ -36,6 +36,11 @@ public abstract class LakeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     protected Task<IngestSummary> IngestAsync(IEnumerable<SourceRecord> records, LakeSettings settings) =>
         IngestAsync(Source.From(records).Via(Me3Flow.Blocks()), settings);
 
+    /// <summary>Lands records to set a spec up, as <see cref="IngestAsync(Source{RecordBlock, NotUsed}, LakeSettings)"/>
+    /// under <see cref="StreamSpecAsync{T}"/>: the ingestion has stopped when it returns.</summary>
+    protected Task<IngestSummary> SeedLakeAsync(Source<RecordBlock, NotUsed> source, LakeSettings settings) =>
+        StreamSpecAsync(() => IngestAsync(source, settings));
+
     /// <summary>
     /// Runs a stream spec inside Akka.Streams.TestKit's <c>AssertAllStagesStoppedAsync</c> and fails it when a stream
     /// it ran on <paramref name="materializer"/> (default <see cref="Materializer"/>) is still running once it ends.

@@ -24,7 +24,7 @@ public sealed partial class TrinoHiveRegistrationSpec : LakeSpec
             """{"event_type":"default","user_name":"carol"}""",
             "not json",
         ];
-        await IngestAsync(Me3Source.JsonLines(Temp.WriteLines("e.jsonl", lines)), Settings());
+        await SeedLakeAsync(Me3Source.JsonLines(Temp.WriteLines("e.jsonl", lines)), Settings());
         var registration = new TrinoHiveRegistration(new LakeCatalog(Temp.Lake).DeclaredTables, "hive", "default", "file://" + Temp.Lake);
         var creates = registration.Statements().Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal)).ToArray();
 
