@@ -84,7 +84,7 @@ public sealed partial class KafkaConnection : IDisposable
     public string BootstrapServers { get; }
 
     /// <summary>The embedded broker, when one runs.</summary>
-    public EmbeddedKafka? Embedded { get; }
+    internal EmbeddedKafka? Embedded { get; }
 
     /// <summary>One admin client for the process's metadata queries (health checks), built on first use.</summary>
     public IAdminClient Admin => _admin.Value;

@@ -26,11 +26,12 @@ public sealed class DecodedEvent
     /// <summary>The record it was decoded from.</summary>
     public SourceRecord Record { get; }
 
-    /// <summary>The layout it was decoded with.</summary>
-    public LakeLayout Layout { get; }
+    /// <summary>The name of the table it lands in (<c>dead_letters</c> for a record that is not a JSON object).</summary>
+    public string TableName => Table.Name;
 
-    /// <summary>The table it lands in.</summary>
-    public TableSchema Table => Layout.Tables[TableIndex];
+    internal LakeLayout Layout { get; }
+
+    internal TableSchema Table => Layout.Tables[TableIndex];
 
     /// <summary>The event's UTC timestamp, truncated to milliseconds: its own <c>timestamp</c> field when that parses,
     /// else the source record's time.</summary>

@@ -11,7 +11,7 @@ namespace Me3.Streams.Events;
 /// that is not a JSON object (malformed, truncated, array, scalar, empty, invalid UTF-8) becomes a dead letter
 /// carrying the error text.
 /// </summary>
-public sealed class EventDecoder
+internal sealed class EventDecoder
 {
     private const int MaxFieldNameChars = 64;
     private const int MaxEventTypeChars = 256;

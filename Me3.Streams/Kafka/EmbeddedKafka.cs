@@ -11,7 +11,7 @@ namespace Me3.Streams.Kafka;
 /// about the last 5 MB of each partition: older records are purged (the partition's low watermark rises), so spread
 /// large volumes over more partitions, or consume while producing.
 /// </summary>
-public sealed partial class EmbeddedKafka : IDisposable
+internal sealed partial class EmbeddedKafka : IDisposable
 {
     private const string Library = "librdkafka";
     private readonly object _gate = new();

@@ -8,7 +8,7 @@ namespace Me3.Streams.Lake;
 /// is the recovery state: <c>{source}+{partition}-{first}-{last}[+{partition}-{first}-{last}…].parquet</c>
 /// (Kafka topic names cannot contain <c>+</c>). Files being written are hidden: <c>.{final name}.{id}.tmp</c>.
 /// </summary>
-public static class LakeFileName
+internal static class LakeFileName
 {
     /// <summary>The extension of landed files.</summary>
     public const string Extension = ".parquet";

@@ -7,7 +7,7 @@ namespace Me3.Streams.Lake;
 /// Validates the names that become paths or SQL identifiers in the lake, so that no event content or
 /// configuration typo can choose a file path.
 /// </summary>
-public static class LakeIdentifier
+internal static class LakeIdentifier
 {
     private static readonly SearchValues<char> SourceChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");

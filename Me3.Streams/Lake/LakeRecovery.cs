@@ -5,7 +5,7 @@ namespace Me3.Streams.Lake;
 /// interrupted multi-file writes, removes leftover temporary files, and reads from the landed files' names the
 /// highest offset of each source partition already in each table (its watermark).
 /// </summary>
-public static class LakeRecovery
+internal static class LakeRecovery
 {
     /// <summary>Completes interrupted multi-file writes (see the write manifest in docs/exactly-once.md).</summary>
     /// <param name="lake">The lake root.</param>

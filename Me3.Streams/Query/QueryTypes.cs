@@ -1,7 +1,7 @@
 namespace Me3.Streams.Query;
 
 /// <summary>Trino type names and the .NET values that stand for them.</summary>
-public static class QueryTypes
+internal static class QueryTypes
 {
     /// <summary>The base name of a type: <c>timestamp(3) with time zone</c> → <c>timestamp with time zone</c>,
     /// <c>decimal(18,2)</c> → <c>decimal</c>, <c>array(varchar)</c> → <c>array</c>.</summary>

@@ -7,7 +7,7 @@ namespace Me3.Streams.Routing;
 /// The tables that one routing configuration lands events in, compiled for fast decoding: every table's schema,
 /// the <c>event_type</c> → table map, and the event fields any table wants.
 /// </summary>
-public sealed class LakeLayout
+internal sealed class LakeLayout
 {
     private static readonly ConditionalWeakTable<RoutingSettings, LakeLayout> Cache = [];
 

@@ -1,7 +1,7 @@
 namespace Me3.Streams.Routing;
 
 /// <summary>What fills a lake column.</summary>
-public enum ColumnRole
+internal enum ColumnRole
 {
     /// <summary>The record's original JSON text.</summary>
     RawEvent,
@@ -25,7 +25,7 @@ public enum ColumnRole
 /// <summary>One column of a lake table.</summary>
 /// <param name="Name">The lower-case Parquet column name.</param>
 /// <param name="Role">What fills it.</param>
-public sealed record LakeColumn(string Name, ColumnRole Role)
+internal sealed record LakeColumn(string Name, ColumnRole Role)
 {
     /// <summary>The SQL type readers see.</summary>
     public string SqlType => Role switch
@@ -41,7 +41,7 @@ public sealed record LakeColumn(string Name, ColumnRole Role)
 /// A lake table: its name and its columns, in file order. How the columns are encoded in Parquet is the lake
 /// writer's business (see docs/exactly-once.md for the layout).
 /// </summary>
-public sealed class TableSchema
+internal sealed class TableSchema
 {
     /// <summary>Column names that are filled by the pipeline, never by an event field.</summary>
     public static readonly IReadOnlySet<string> ReservedColumns =

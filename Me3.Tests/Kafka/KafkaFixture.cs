@@ -12,7 +12,7 @@ namespace Me3.Tests.Kafka;
 /// <summary>One embedded Kafka cluster shared by the Kafka specs; each spec uses its own topics and groups.</summary>
 public sealed class KafkaFixture : IDisposable
 {
-    public EmbeddedKafka Kafka { get; } = new(brokers: 3);
+    internal EmbeddedKafka Kafka { get; } = new(brokers: 3);
 
     public string NewTopic(int partitions = 4)
     {
