@@ -6,7 +6,8 @@ namespace Me3.Host.Publishing;
 /// <summary>
 /// Builds the event the reference game API sent: the request's headers, its parameters, <c>event_type</c>, a fresh
 /// 32-hex <c>event_id</c> and a UTC ISO-8601 <c>timestamp</c> (milliseconds), as one JSON object.
-/// <c>Authorization</c> and <c>Cookie</c> headers are left out: credentials do not belong in an analytics lake.
+/// <c>Authorization</c>, <c>Cookie</c> and <c>Proxy-Authorization</c> headers (any case) are left out: credentials do not
+/// belong in an analytics lake.
 /// </summary>
 public static class GameEventBuilder
 {

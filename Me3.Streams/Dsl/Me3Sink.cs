@@ -26,9 +26,11 @@ public static class Me3Sink
     /// </summary>
     /// <param name="settings">Batching settings.</param>
     /// <returns>The sink.</returns>
+    /// <exception cref="Me3Exception">A setting is out of range.</exception>
     public static Sink<LakeCheckpoint, Task> CommitToKafka(CommitterSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
         return Flow.Create<LakeCheckpoint>()
             .SelectMany(c => c.Offsets.Where(o => o.Committer is not null))
             .GroupedWithin(settings.MaxBatch, settings.MaxInterval)

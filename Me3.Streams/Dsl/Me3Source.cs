@@ -63,9 +63,11 @@ public static class Me3Source
     /// </summary>
     /// <param name="settings">The consumer settings.</param>
     /// <returns>The source; its materialized value controls the consumer.</returns>
+    /// <exception cref="Me3Exception">A setting is out of range, or a topic cannot name a source in the lake.</exception>
     public static Source<RecordBlock, IKafkaControl> KafkaCommittable(KafkaConsumerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
         foreach (var topic in settings.Topics)
         {
             if (!LakeIdentifier.IsValidSource(topic))

@@ -21,4 +21,12 @@ public sealed record CommitterSettings
     /// <param name="maxInterval">The longest wait.</param>
     /// <returns>The new settings.</returns>
     public CommitterSettings WithMaxInterval(TimeSpan maxInterval) => this with { MaxInterval = maxInterval };
+
+    /// <summary>Checks the bounds.</summary>
+    /// <exception cref="Me3Exception">A bound is out of range.</exception>
+    public void Validate()
+    {
+        SettingsCheck.Require(MaxBatch > 0, "Committer", nameof(MaxBatch), MaxBatch, "must be positive");
+        SettingsCheck.Require(MaxInterval > TimeSpan.Zero, "Committer", nameof(MaxInterval), MaxInterval, "must be positive");
+    }
 }

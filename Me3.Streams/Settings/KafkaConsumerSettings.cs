@@ -104,18 +104,31 @@ public sealed record KafkaConsumerSettings
         return this with { Properties = new Dictionary<string, string>(Properties) { [name] = value } };
     }
 
+    /// <summary>Checks the bounds and the raw properties.</summary>
+    /// <exception cref="Me3Exception">A bound is out of range, or a raw property contradicts a setting exactly-once
+    /// rests on.</exception>
+    public void Validate()
+    {
+        Require(PollTimeout > TimeSpan.Zero, nameof(PollTimeout), PollTimeout, "must be positive");
+        Require(StopTimeout > TimeSpan.Zero, nameof(StopTimeout), StopTimeout, "must be positive");
+        Require(RevokeTimeout > TimeSpan.Zero, nameof(RevokeTimeout), RevokeTimeout, "must be positive");
+        Require(MaxBufferedRecords > 0, nameof(MaxBufferedRecords), MaxBufferedRecords, "must be positive");
+        foreach (var (name, value) in Properties)
+        {
+            RequireCompatible(name, value);
+        }
+    }
+
     /// <summary>
     /// The Confluent.Kafka configuration these settings stand for. Raw properties are applied first; the settings
     /// exactly-once rests on (no auto-commit, no auto offset store, the group id) are applied after them.
     /// </summary>
     /// <returns>A new configuration.</returns>
-    /// <exception cref="Me3Exception">A raw property contradicts a setting exactly-once rests on.</exception>
+    /// <exception cref="Me3Exception">A bound is out of range, or a raw property contradicts a setting exactly-once
+    /// rests on.</exception>
     public ConsumerConfig ToConsumerConfig()
     {
-        foreach (var (name, value) in Properties)
-        {
-            RequireCompatible(name, value);
-        }
+        Validate();
 
         var config = new ConsumerConfig
         {
@@ -144,6 +157,8 @@ public sealed record KafkaConsumerSettings
         ["enable.auto.offset.store"] = "false",
         ["group.id"] = null,
     };
+
+    private static void Require(bool ok, string name, object value, string what) => SettingsCheck.Require(ok, "Kafka consumer", name, value, what);
 
     private static void RequireCompatible(string name, string value)
     {

@@ -49,10 +49,21 @@ public sealed record KafkaProducerSettings
     public KafkaProducerSettings WithProperty(string name, string value) =>
         this with { Properties = new Dictionary<string, string>(Properties) { [name] = value } };
 
+    /// <summary>Checks the bounds.</summary>
+    /// <exception cref="Me3Exception">A bound is out of range.</exception>
+    public void Validate()
+    {
+        Require(MaxInFlight > 0, nameof(MaxInFlight), MaxInFlight, "must be positive");
+        Require(DeliveryTimeout > TimeSpan.Zero && DeliveryTimeout.TotalMilliseconds <= int.MaxValue, nameof(DeliveryTimeout), DeliveryTimeout, "must be positive and under 24 days");
+        Require(Linger >= TimeSpan.Zero, nameof(Linger), Linger, "must not be negative");
+    }
+
     /// <summary>The Confluent.Kafka configuration these settings stand for.</summary>
     /// <returns>A new configuration.</returns>
+    /// <exception cref="Me3Exception">A bound is out of range.</exception>
     public ProducerConfig ToProducerConfig()
     {
+        Validate();
         var config = new ProducerConfig
         {
             BootstrapServers = BootstrapServers,
@@ -68,4 +79,6 @@ public sealed record KafkaProducerSettings
         config.EnableIdempotence = true;
         return config;
     }
+
+    private static void Require(bool ok, string name, object value, string what) => SettingsCheck.Require(ok, "Kafka producer", name, value, what);
 }

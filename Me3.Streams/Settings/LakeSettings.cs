@@ -93,21 +93,15 @@ public sealed record LakeSettings
     /// <exception cref="Me3Exception">A bound is out of range.</exception>
     public void Validate()
     {
-        Require(MaxBatchRecords > 0, nameof(MaxBatchRecords), "must be positive");
-        Require(MaxBatchBytes > 0, nameof(MaxBatchBytes), "must be positive");
-        Require(MaxBatchInterval > TimeSpan.Zero, nameof(MaxBatchInterval), "must be positive");
-        Require(MaxBufferedBytes >= MaxBatchBytes, nameof(MaxBufferedBytes), "must be at least MaxBatchBytes");
-        Require(MaxConcurrentWrites > 0, nameof(MaxConcurrentWrites), "must be positive");
-        Require(RowGroupRows > 0, nameof(RowGroupRows), "must be positive");
-        Require(RowGroupBytes > 0, nameof(RowGroupBytes), "must be positive");
-        Require(Enum.IsDefined(ParquetWriter), nameof(ParquetWriter), "must be ParquetSharp or ParquetNet");
+        Require(MaxBatchRecords > 0, nameof(MaxBatchRecords), MaxBatchRecords, "must be positive");
+        Require(MaxBatchBytes > 0, nameof(MaxBatchBytes), MaxBatchBytes, "must be positive");
+        Require(MaxBatchInterval > TimeSpan.Zero, nameof(MaxBatchInterval), MaxBatchInterval, "must be positive");
+        Require(MaxBufferedBytes >= MaxBatchBytes, nameof(MaxBufferedBytes), MaxBufferedBytes, "must be at least MaxBatchBytes");
+        Require(MaxConcurrentWrites > 0, nameof(MaxConcurrentWrites), MaxConcurrentWrites, "must be positive");
+        Require(RowGroupRows > 0, nameof(RowGroupRows), RowGroupRows, "must be positive");
+        Require(RowGroupBytes > 0, nameof(RowGroupBytes), RowGroupBytes, "must be positive");
+        Require(Enum.IsDefined(ParquetWriter), nameof(ParquetWriter), ParquetWriter, "must be ParquetSharp or ParquetNet");
     }
 
-    private static void Require(bool ok, string name, string what)
-    {
-        if (!ok)
-        {
-            throw new Me3Exception($"Lake setting {name} {what}.");
-        }
-    }
+    private static void Require(bool ok, string name, object value, string what) => SettingsCheck.Require(ok, "Lake", name, value, what);
 }

@@ -26,6 +26,7 @@ public sealed class RecordedTrinoServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly JsonArray _exchanges;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly SemaphoreSlim _arrived = new(0);
     private readonly ConcurrentQueue<string> _unexpected = new();
     private int _next;
 
@@ -66,7 +67,7 @@ public sealed class RecordedTrinoServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (_requests.Count < count)
         {
-            await Task.Delay(10, timeout.Token);
+            await _arrived.WaitAsync(timeout.Token); // released once per request
         }
     }
 
@@ -74,6 +75,7 @@ public sealed class RecordedTrinoServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _arrived.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -84,6 +86,7 @@ public sealed class RecordedTrinoServer : IAsyncDisposable
         var line = $"{request.Method} {request.Path}{request.QueryString}";
         _requests.Enqueue(new RecordedRequest(request.Method, request.Path + request.QueryString,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+        _arrived.Release();
         var index = Interlocked.Increment(ref _next) - 1;
         var exchange = index < _exchanges.Count ? _exchanges[index]!.AsObject() : null;
         if (exchange is null || exchange["request"]!.GetValue<string>() != line)
