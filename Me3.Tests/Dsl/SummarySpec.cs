@@ -122,4 +122,52 @@ public sealed class SummarySpec : LakeSpec
             Assert.Equal(7, again.AlreadyInLake);
         });
     }
+
+    private (TestPublisher.Probe<RecordBlock> Upstream, Task<IngestSummary> Summary) RunIngest() =>
+        this.SourceProbe<RecordBlock>()
+            .Via(Me3Flow.Ingest(Settings().WithBatchBounds(3, 8L << 20, TimeSpan.FromHours(1))))
+            .ToMaterialized(Me3Sink.Summary(), Keep.Both)
+            .Run(Materializer);
+
+    private static RecordBlock Purchases(int from, int count) =>
+        RecordBlock.Of(Enumerable.Range(from, count).Select(i => Records.Json(Records.Purchase($"u{i}", "s"), offset: i)));
+
+    [Fact]
+    public async Task Summary_of_an_ingest_must_come_once_its_input_completed_and_its_last_partial_batch_landed()
+    {
+        await StreamSpecAsync(async () =>
+        {
+            var (upstream, summary) = RunIngest();
+
+            await upstream.SendNextAsync(Purchases(0, 5)); // a full batch of 3 lands, 2 wait for more
+            await AwaitConditionAsync(() => Task.FromResult(Temp.ParquetFiles("purchases").Count == 1), TimeSpan.FromSeconds(30));
+            Assert.False(summary.IsCompleted);
+
+            await upstream.SendCompleteAsync();
+            var result = await summary;
+
+            Assert.True(result.Completed);
+            Assert.Equal(5, result.RowsLanded);
+            Assert.Equal(2, result.Tables["purchases"].FilesWritten);
+            Assert.Equal(2, Temp.ParquetFiles("purchases").Count);
+        });
+    }
+
+    [Fact]
+    public async Task Summary_of_an_ingest_must_fail_with_the_inputs_error_and_what_landed_must_stay()
+    {
+        await StreamSpecAsync(async () =>
+        {
+            var (upstream, summary) = RunIngest();
+            var failure = new IOException("the source broke");
+
+            await upstream.SendNextAsync(Purchases(0, 5));
+            await AwaitConditionAsync(() => Task.FromResult(Temp.ParquetFiles("purchases").Count == 1), TimeSpan.FromSeconds(30));
+            await upstream.SendErrorAsync(failure);
+
+            Assert.Same(failure, await Assert.ThrowsAsync<IOException>(() => summary));
+            using var duck = new DuckLake(Temp.Lake);
+            Assert.Equal([0L, 1, 2], duck.Positions("purchases").Select(p => p.Offset).Order());
+        });
+    }
 }

@@ -174,7 +174,7 @@ public sealed class LakeWriterSpec : LakeSpec
 
             var sent = Stopwatch.StartNew();
             await upstream.SendNextAsync(Block(Records.Purchase("a", "s"), 0));
-            await upstream.ExpectRequestAsync(); // the writer took the record and wants more: it is buffered
+            await upstream.ExpectRequestAsync(); // the graph took the record and wants more
 
             // Before the interval: no write asked for, no file, no checkpoint.
             await downstream.ExpectNoMsgAsync(interval / 2);
@@ -209,7 +209,7 @@ public sealed class LakeWriterSpec : LakeSpec
                 await upstream.SendNextAsync(Block(Records.Purchase($"u{i}", "s"), i));
             }
 
-            await upstream.ExpectRequestAsync(); // all five buffered
+            await upstream.ExpectRequestAsync(); // the graph took all five and wants more
             await downstream.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
             Assert.Equal(0, lander.Writes);
 
