@@ -34,24 +34,24 @@ public sealed class DecodeSpec : LakeSpec
             await upstream.SendNextAsync(Records.Json("""{"event_type":"wave"}""", offset: 4));
 
             var purchase = await downstream.ExpectNextAsync();
-            Assert.Equal(("purchases", 0L, (string?)null), (purchase.Table.Name, purchase.Record.Offset, purchase.Error));
+            Assert.Equal(("purchases", 0L, (string?)null), (purchase.TableName, purchase.Record.Offset, purchase.Error));
             Assert.Equal(new DateTime(2026, 11, 21, 10, 0, 0, 123, DateTimeKind.Utc), purchase.Timestamp);
 
             var truncated = await downstream.ExpectNextAsync();
-            Assert.Equal(("dead_letters", 1L), (truncated.Table.Name, truncated.Record.Offset));
+            Assert.Equal(("dead_letters", 1L), (truncated.TableName, truncated.Record.Offset));
             Assert.False(string.IsNullOrWhiteSpace(truncated.Error));
             Assert.Equal(Records.SourceTime, truncated.Timestamp); // no timestamp of its own: the source's
 
             var binary = await downstream.ExpectNextAsync();
-            Assert.Equal(("dead_letters", 2L), (binary.Table.Name, binary.Record.Offset));
+            Assert.Equal(("dead_letters", 2L), (binary.TableName, binary.Record.Offset));
             Assert.NotNull(binary.Error);
 
             var join = await downstream.ExpectNextAsync();
-            Assert.Equal(("gjoins", 3L, (string?)null), (join.Table.Name, join.Record.Offset, join.Error));
+            Assert.Equal(("gjoins", 3L, (string?)null), (join.TableName, join.Record.Offset, join.Error));
             Assert.Equal(new DateTime(2026, 11, 22, 23, 59, 59, 999, DateTimeKind.Utc), join.Timestamp);
 
             var other = await downstream.ExpectNextAsync();
-            Assert.Equal(("other_events", 4L, (string?)null), (other.Table.Name, other.Record.Offset, other.Error));
+            Assert.Equal(("other_events", 4L, (string?)null), (other.TableName, other.Record.Offset, other.Error));
 
             await upstream.SendCompleteAsync();
             await downstream.ExpectCompleteAsync();
@@ -74,7 +74,7 @@ public sealed class DecodeSpec : LakeSpec
             await upstream.SendNextAsync(Records.Json("""{"event_type":"wave"}"""));
             await upstream.SendNextAsync(Records.Json("not json"));
 
-            Assert.Equal(["shields", "misc", "rejects"], (await downstream.ExpectNextNAsync(3).ToListAsync()).Select(e => e.Table.Name));
+            Assert.Equal(["shields", "misc", "rejects"], (await downstream.ExpectNextNAsync(3).ToListAsync()).Select(e => e.TableName));
             await downstream.CancelAsync();
             await upstream.ExpectCancellationAsync();
         });
@@ -97,7 +97,7 @@ public sealed class DecodeSpec : LakeSpec
             await upstream.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
 
             downstream.Request(1);
-            Assert.Equal("purchases", (await downstream.ExpectNextAsync()).Table.Name);
+            Assert.Equal("purchases", (await downstream.ExpectNextAsync()).TableName);
             Assert.Equal(1, await upstream.ExpectRequestAsync());
 
             await upstream.SendCompleteAsync();

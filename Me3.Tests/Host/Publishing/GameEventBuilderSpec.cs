@@ -68,7 +68,7 @@ public sealed class GameEventBuilderSpec
             .Decode(new Me3.Streams.Events.SourceRecord("events", 0, 0, DateTime.UnixEpoch, bytes));
 
         Assert.Null(decoded.Error);
-        Assert.Equal("gjoins", decoded.Table.Name);
+        Assert.Equal("gjoins", decoded.TableName);
         Assert.Equal(Now, decoded.Timestamp);
         Assert.StartsWith("{\"User-Agent\":\"ME3_ios/1.0\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
