@@ -42,6 +42,19 @@ public sealed class DecodedEvent
 
     internal int TableIndex { get; }
 
+    /// <summary>
+    /// One of the event's fields by its lake column name (<c>user_name</c>, <c>sword_name</c>, <c>user_agent</c> for
+    /// a <c>User-Agent</c> header), as the lake holds it: text unescaped, a number, object or array as its JSON text.
+    /// </summary>
+    /// <param name="column">The column name.</param>
+    /// <returns>The text; null when the record lacks the field or holds JSON null, when it is a dead letter, or when
+    /// no table of the routing has that column (the field then lives only in <c>raw_event</c>).</returns>
+    public string? Field(string column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return Layout.FieldLookup.TryGetValue(column.AsSpan(), out var id) && id < _fields.Length ? FieldText(id) : null;
+    }
+
     /// <summary>True when the record is not UTF-8, so <c>raw_event</c> holds its bytes in Base64.</summary>
     internal bool RawIsBinary { get; }
 

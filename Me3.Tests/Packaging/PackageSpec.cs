@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -107,7 +108,9 @@ public sealed partial class PackageSpec(ITestOutputHelper output) : IDisposable
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), CSharpExample(File.ReadAllText(Readme)));
+        var blocks = CSharpBlocks(File.ReadAllText(Readme));
+        File.WriteAllText(Path.Combine(app, "Program.cs"), blocks[0]);
+        File.WriteAllText(Path.Combine(app, "Fragments.cs"), Fragments(blocks.Skip(1)));
 
         Run(app, "build", "-c", "Release", "-o", Path.Combine(app, "out"));
         output.WriteLine($"packed and built in {clock.Elapsed.TotalSeconds:F1} s");
@@ -139,12 +142,15 @@ public sealed partial class PackageSpec(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void The_readme_must_hold_one_complete_program_as_its_first_csharp_block()
+    public void The_readme_must_hold_one_complete_program_as_its_first_csharp_block_and_fragments_after_it()
     {
-        var example = CSharpExample(File.ReadAllText(Readme));
+        var blocks = CSharpBlocks(File.ReadAllText(Readme));
 
-        Assert.StartsWith("using ", example, StringComparison.Ordinal);
-        Assert.Contains("Me3Source.JsonLines(", example, StringComparison.Ordinal);
+        Assert.StartsWith("using ", blocks[0], StringComparison.Ordinal);
+        Assert.Contains("Me3Source.JsonLines(", blocks[0], StringComparison.Ordinal);
+        Assert.Contains(blocks.Skip(1), b => b.Contains("Me3Graph", StringComparison.Ordinal));
+        Assert.Contains(blocks.Skip(1), b => b.Contains("WithMe3Ingestion", StringComparison.Ordinal));
+        Assert.All(blocks.Skip(1), b => Assert.DoesNotContain("using ", b, StringComparison.Ordinal));
     }
 
     public void Dispose()
@@ -164,12 +170,43 @@ public sealed partial class PackageSpec(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>The first <c>```csharp</c> block of a Markdown text, as written.</summary>
-    private static string CSharpExample(string markdown)
+    /// <summary>The <c>```csharp</c> blocks of a Markdown text, as written.</summary>
+    private static List<string> CSharpBlocks(string markdown)
     {
-        var match = CSharpBlock().Match(markdown);
-        Assert.True(match.Success, "the README has no ```csharp block");
-        return match.Groups["code"].Value;
+        var blocks = CSharpBlock().Matches(markdown).Select(m => m.Groups["code"].Value).ToList();
+        Assert.True(blocks.Count > 0, "the README has no ```csharp block");
+        return blocks;
+    }
+
+    /// <summary>
+    /// The README's later C# blocks, each the body of a method that is compiled, never run: they go on from the
+    /// program (its <c>system</c> and <c>lake</c>) or stand in a host's set-up (<c>builder</c>).
+    /// </summary>
+    private static string Fragments(IEnumerable<string> blocks)
+    {
+        var code = new StringBuilder("""
+            using Akka.Actor;
+            using Akka.Hosting;
+            using Akka.Streams;
+            using Me3.Streams.Dsl;
+            using Me3.Streams.Hosting;
+            using Me3.Streams.Lake;
+            using Me3.Streams.Query;
+            using Me3.Streams.Settings;
+            using Microsoft.Extensions.Hosting;
+
+            internal static class Fragments
+            {
+
+            """);
+        var n = 0;
+        foreach (var block in blocks)
+        {
+            code.Append(CultureInfo.InvariantCulture, $"    internal static async Task Fragment{++n}(ActorSystem system, LakeSettings lake, IHostApplicationBuilder builder)\n    {{\n")
+                .Append(block).Append("        await Task.CompletedTask;\n    }\n\n");
+        }
+
+        return code.Append("}\n").ToString();
     }
 
     [GeneratedRegex(@"^```csharp\r?\n(?<code>.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]
