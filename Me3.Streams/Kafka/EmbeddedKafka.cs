@@ -47,6 +47,10 @@ internal sealed partial class EmbeddedKafka : IDisposable
 
         BootstrapServers = Marshal.PtrToStringUTF8(MockClusterBootstraps(_cluster))
             ?? throw new Me3Exception("librdkafka's mock cluster reported no bootstrap servers.");
+
+        // A real broker waits 3 s (group.initial.rebalance.delay.ms) for more members before a new group's first
+        // assignment; on a development broker that is 3 s of every start spent waiting for nobody.
+        MockGroupInitialRebalanceDelay(_cluster, 0);
     }
 
     /// <summary>The comma-separated <c>host:port</c> list clients connect to.</summary>
@@ -130,6 +134,9 @@ internal sealed partial class EmbeddedKafka : IDisposable
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MockTopicCreate(IntPtr cluster, string topic, int partitions, int replicationFactor);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
+    private static partial void MockGroupInitialRebalanceDelay(IntPtr cluster, int delayMs);
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_down")]
     private static partial int MockBrokerSetDown(IntPtr cluster, int brokerId);
