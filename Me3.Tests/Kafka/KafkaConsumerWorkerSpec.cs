@@ -5,7 +5,8 @@ using Xunit;
 
 namespace Me3.Tests.Kafka;
 
-public sealed class KafkaConsumerWorkerSpec(KafkaFixture fixture) : IClassFixture<KafkaFixture>
+[Collection(KafkaSpecs.Name)]
+public sealed class KafkaConsumerWorkerSpec(KafkaFixture fixture)
 {
     /// <summary>A lake writer whose stage stops right after the revocation was handed to it: it never answers.</summary>
     private sealed class StoppedWriter(Action<IPartitionListener> unsubscribe) : IPartitionListener
@@ -29,7 +30,7 @@ public sealed class KafkaConsumerWorkerSpec(KafkaFixture fixture) : IClassFixtur
     public async Task A_revocation_whose_writer_stopped_must_not_hold_the_consumer_for_the_revoke_timeout()
     {
         var topic = fixture.NewTopic(partitions: 2);
-        var settings = fixture.Consumer(topic, "revoke-stopped").WithRevokeTimeout(TimeSpan.FromSeconds(60));
+        var settings = fixture.Consumer(topic, KafkaFixture.NewGroup("revoke-stopped")).WithRevokeTimeout(TimeSpan.FromSeconds(60));
         var worker = new KafkaConsumerWorker(settings, KafkaSupervision.DefaultDecider, _ => { }, _ => { }, _ => { }, _ => { });
         var writer = new StoppedWriter(worker.Unsubscribe);
         worker.Subscribe(writer);

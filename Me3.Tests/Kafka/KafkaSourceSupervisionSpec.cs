@@ -19,7 +19,8 @@ namespace Me3.Tests.Kafka;
 /// Akka's own stages: one put on the source wins; without one, the settings' decider or the Kafka default decides,
 /// never the materializer's default (which stops on every error).
 /// </summary>
-public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec, IClassFixture<KafkaFixture>
+[Collection(KafkaSpecs.Name)]
+public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec
 {
     private readonly ConcurrentQueue<Exception> _decided = new();
 
@@ -42,7 +43,7 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec,
     {
         await this.AssertAllStagesStoppedAsync(async () =>
         {
-            var source = Me3Source.KafkaCommittable(fixture.Consumer(MissingTopic(), "supervised").WithDecider(_ => Directive.Resume))
+            var source = Me3Source.KafkaCommittable(fixture.Consumer(MissingTopic(), KafkaFixture.NewGroup("supervised")).WithDecider(_ => Directive.Resume))
                 .WithAttributes(ActorAttributes.CreateSupervisionStrategy(Recording(Directive.Stop)));
             var (control, probe) = Run(source);
             probe.Request(1);
@@ -61,7 +62,7 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec,
         await this.AssertAllStagesStoppedAsync(async () =>
         {
             // The graph's strategy would resume; the source's own attributes carry the settings' decider, which stops.
-            var source = Me3Source.KafkaCommittable(fixture.Consumer(MissingTopic(), "settings-decider").WithDecider(Recording(Directive.Stop)));
+            var source = Me3Source.KafkaCommittable(fixture.Consumer(MissingTopic(), KafkaFixture.NewGroup("settings-decider")).WithDecider(Recording(Directive.Stop)));
             var (control, probe) = Source.FromGraph(source)
                 .ToMaterialized(this.SinkProbe<RecordBlock>(), Keep.Both)
                 .WithAttributes(ActorAttributes.CreateSupervisionStrategy(Deciders.ResumingDecider))
@@ -81,7 +82,7 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec,
         {
             // The materializer's default stops on every error; the Kafka default resumes on ones that heal.
             var topic = MissingTopic();
-            var (control, probe) = Run(Me3Source.KafkaCommittable(fixture.Consumer(topic, "default-decider").WithProperty("topic.metadata.refresh.interval.ms", "200")));
+            var (control, probe) = Run(Me3Source.KafkaCommittable(fixture.Consumer(topic, KafkaFixture.NewGroup("default-decider")).WithProperty("topic.metadata.refresh.interval.ms", "200")));
             probe.Request(1);
             await AwaitAssertAsync(() => Assert.Contains("Unknown topic or partition", control.LastWarning), TimeSpan.FromSeconds(30));
             Assert.False(control.Stopped.IsCompleted);
