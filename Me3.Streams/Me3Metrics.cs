@@ -18,6 +18,7 @@ public static class Me3Metrics
     private static readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> Lags = new();
     private static readonly ConcurrentDictionary<(string Topic, int Partition), long> CommittedOffsets = new();
     private static readonly ConcurrentDictionary<(string Topic, int Partition), long> EndOffsets = new();
+    private static readonly ConcurrentDictionary<(string Group, string Topic, int Partition), int> Paused = new();
     private static readonly ConcurrentDictionary<string, long> LastLanded = new(StringComparer.Ordinal);
 
     internal static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>(
@@ -53,14 +54,26 @@ public static class Me3Metrics
         Meter.CreateObservableGauge("me3_kafka_committed_offset", ObserveCommitted, "{offset}",
             "The last offset committed after landing, per topic and partition (the next to read); before this process's first commit, where its consumer started reading.");
         Meter.CreateObservableGauge("me3_kafka_end_offset", ObserveEnd, "{offset}", "The partition's end (high watermark) as of the consumer's last fetch, per topic and partition.");
+        Meter.CreateObservableGauge("me3_kafka_consumer_paused", ObservePaused, "{partition}",
+            "1 while the consumer holds the partition paused because the stream stopped taking records (a stalled lake writer), else 0; per group, topic and partition.");
         Meter.CreateObservableGauge("me3_lake_last_landed_time", ObserveLastLanded, "s", "When a file last landed, per table, in Unix seconds.");
     }
 
     internal static void SetLag(string group, string topic, int partition, long lag) => Lags[(group, topic, partition)] = lag;
 
+    /// <summary>Records whether the consumer of <paramref name="group"/> holds these partitions paused.</summary>
+    internal static void SetPaused(string group, IEnumerable<(string Topic, int Partition)> partitions, bool paused)
+    {
+        foreach (var (topic, partition) in partitions)
+        {
+            Paused[(group, topic, partition)] = paused ? 1 : 0;
+        }
+    }
+
     internal static void ForgetLag(string group, string topic, int partition)
     {
         Lags.TryRemove((group, topic, partition), out _);
+        Paused.TryRemove((group, topic, partition), out _);
         EndOffsets.TryRemove((topic, partition), out _);
     }
 
@@ -113,6 +126,12 @@ public static class Me3Metrics
         EndOffsets.Select(c => new Measurement<long>(c.Value,
             new KeyValuePair<string, object?>("topic", c.Key.Topic),
             new KeyValuePair<string, object?>("partition", c.Key.Partition)));
+
+    private static IEnumerable<Measurement<int>> ObservePaused() =>
+        Paused.Select(p => new Measurement<int>(p.Value,
+            new KeyValuePair<string, object?>("group", p.Key.Group),
+            new KeyValuePair<string, object?>("topic", p.Key.Topic),
+            new KeyValuePair<string, object?>("partition", p.Key.Partition)));
 
     private static IEnumerable<Measurement<double>> ObserveLastLanded() =>
         LastLanded.Select(l => new Measurement<double>(l.Value / 1000.0, new KeyValuePair<string, object?>("table", l.Key)));

@@ -320,6 +320,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             {
                 _consumer.Resume(_consumer.Assignment);
                 _paused = false;
+                Me3Metrics.SetPaused(_settings.GroupId, _owned.Keys, paused: false);
             }
 
             return false;
@@ -349,6 +350,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
 
         _consumer.Pause(_consumer.Assignment);
         _paused = true;
+        Me3Metrics.SetPaused(_settings.GroupId, _owned.Keys, paused: true);
         return false;
     }
 
@@ -478,6 +480,8 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         {
             _paused = false; // the new assignment starts unpaused; backpressure re-applies on the next poll
         }
+
+        Me3Metrics.SetPaused(_settings.GroupId, _owned.Keys, paused: false);
     }
 
     private void Revoked(List<TopicPartitionOffset> partitions, Action<IReadOnlyList<(string, int)>> onRevoked)
