@@ -50,7 +50,8 @@ public static class Me3Source
     /// <see cref="KafkaConsumerSettings.MaxBufferedRecords"/> records, then pauses its partitions (records that still
     /// arrive are kept) and resumes at half.</para>
     /// <para><b>Completes when</b> stopped through <see cref="IKafkaControl.StopAsync"/>; the consumer stays open to
-    /// commit until <see cref="IKafkaControl.ShutdownAsync"/>.</para>
+    /// commit until <see cref="IKafkaControl.ShutdownAsync"/>; or when the consumer is closed by
+    /// <see cref="IKafkaControl.ShutdownAsync"/> without a stop (what it held is dropped: the next start reads it).</para>
     /// <para><b>Cancels when</b> downstream cancels; the consumer is closed.</para>
     /// <para><b>Fails when</b> the consumer hits a fatal error; retriable ones (broker down, leader change) are retried
     /// by librdkafka with backoff. What a consume error does is the choice of a supervision strategy on this source

@@ -75,11 +75,20 @@ internal sealed class KafkaCommittableSource : GraphStageWithMaterializedValue<S
                 _bufferedRecords = 0;
                 CompleteStage();
             });
+            // A consumer closed by a shutdown (not a stop) reads nothing more: the source completes. What it held is
+            // dropped, not committed: the next start reads it again. A failure has failed the stage first.
+            var onClosed = GetAsyncCallback(() =>
+            {
+                _buffer.Clear();
+                _bufferedRecords = 0;
+                CompleteStage();
+            });
             try
             {
                 _worker = new KafkaConsumerWorker(_stage._settings, _decider, onRecords, onRevoked, onFailure, onWarning);
                 _worker.Start();
                 Control.Started(onStop, _worker);
+                _worker.Closed.ContinueWith(_ => onClosed(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
             catch (Exception e) when (e is Confluent.Kafka.KafkaException or ArgumentException)
             {
