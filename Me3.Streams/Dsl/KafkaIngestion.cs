@@ -44,16 +44,7 @@ public sealed class KafkaIngestion
 
     private static async Task<IngestSummary> CompleteAsync(Task committed, IngestProgress progress)
     {
-        try
-        {
-            await committed.ConfigureAwait(false);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            // Akka's async stages wrap a failed task's exception; the caller gets the failure itself.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
-
+        await committed.ConfigureAwait(false);
         return await progress.Completion.ConfigureAwait(false);
     }
 }

@@ -36,8 +36,21 @@ public static class Me3Sink
             .GroupedWithin(settings.MaxBatch, settings.MaxInterval)
             .SelectAsync(1, CommitAsync)
             .ToMaterialized(Sink.Ignore<int>(), Keep.Right)
-            .MapMaterializedValue(Task (done) => done)
+            .MapMaterializedValue(Task (done) => Unwrapped(done))
             .Named("commitToKafka");
+    }
+
+    private static async Task Unwrapped(Task done)
+    {
+        try
+        {
+            await done.ConfigureAwait(false);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Akka's async stages wrap a failed task's exception; the caller gets the failure itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     private static async Task<int> CommitAsync(IEnumerable<CommittableOffset> offsets)
