@@ -37,6 +37,45 @@ public sealed class IngestKafkaProcessSpec(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public async Task An_unreachable_cluster_must_make_ingest_exit_non_zero_after_the_start_timeout_with_one_clear_line_and_few_warnings()
+    {
+        var bootstrap = $"127.0.0.1:{ClosedPort()}";
+        var clock = Stopwatch.StartNew();
+        using var ingest = StartIngest(bootstrap, "events", "--start-timeout", "3");
+        var stdout = ingest.StandardOutput.ReadToEndAsync();
+        var stderr = ingest.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await ingest.WaitForExitAsync(bound.Token);
+        var elapsed = clock.Elapsed;
+        var (printed, errors) = (await stdout, await stderr);
+        output.WriteLine($"exited {ingest.ExitCode} after {elapsed.TotalSeconds:F1} s\n{printed}\n{errors}");
+
+        Assert.NotEqual(0, ingest.ExitCode);
+        var error = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: could not reach the Kafka cluster at " + bootstrap, error);
+        Assert.Contains("--start-timeout", error);
+
+        // librdkafka reports the refused connection many times a second: the first report names the address, the
+        // rest are held back to at most one line per interval.
+        var warnings = printed.Split('\n').Where(l => l.Contains("Kafka at " + bootstrap, StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(warnings);
+        Assert.InRange(warnings.Count, 1, 1 + (int)(elapsed / RateLimitedLogInterval));
+    }
+
+    /// <summary>How often a repeated Kafka warning may be written.</summary>
+    private static readonly TimeSpan RateLimitedLogInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>A local port nothing listens on: bound once by the system, then released.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
     public async Task SIGTERM_with_the_broker_frozen_must_exit_within_the_stop_timeout_and_a_restart_must_land_every_record_once()
     {
         const int events = 20_000;
