@@ -15,17 +15,20 @@ public static class GameApi
     {
         ArgumentNullException.ThrowIfNull(app);
         string[] methods = ["GET", "POST"];
+
+        // An event's timestamp is when the API received it, read from the application's clock if it registered one.
+        var clock = app.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
         app.MapMethods("/", methods, (HttpContext c, EventPublisher p, IOptions<Me3Options> o) =>
-            HandleAsync(c, p, o.Value.Api, "default", "This is the default response!"));
+            HandleAsync(c, p, o.Value.Api, clock, "default", "This is the default response!"));
         app.MapMethods("/purchase_a_sword", methods, (HttpContext c, EventPublisher p, IOptions<Me3Options> o) =>
-            HandleAsync(c, p, o.Value.Api, "purchase_sword", "Sword Purchased!"));
+            HandleAsync(c, p, o.Value.Api, clock, "purchase_sword", "Sword Purchased!"));
         app.MapMethods("/join_guild", methods, (HttpContext c, EventPublisher p, IOptions<Me3Options> o) =>
-            HandleAsync(c, p, o.Value.Api, "join_guild", "Guild Joined!"));
+            HandleAsync(c, p, o.Value.Api, clock, "join_guild", "Guild Joined!"));
         return app;
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(
-        HttpContext context, EventPublisher publisher, ApiOptions api, string eventType, string reply)
+        HttpContext context, EventPublisher publisher, ApiOptions api, TimeProvider clock, string eventType, string reply)
     {
         var request = context.Request;
         List<KeyValuePair<string, string>> parameters = [.. request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))];
@@ -69,7 +72,7 @@ public static class GameApi
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var json = GameEventBuilder.Build(request.Headers, parameters, eventType, DateTime.UtcNow);
+        var json = GameEventBuilder.Build(request.Headers, parameters, eventType, clock.GetUtcNow().UtcDateTime);
         if (await publisher.PublishAsync(json, context.RequestAborted))
         {
             return TypedResults.Text(reply); // plain text, as the reference game API answers

@@ -1,7 +1,9 @@
 using Me3.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Me3.Tests.Host;
 
@@ -10,11 +12,14 @@ public sealed class HostFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsLake;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="settings">Configuration overrides.</param>
     /// <param name="lake">A lake to use and keep after the host is gone; by default a temporary one it deletes.</param>
-    public HostFactory(Dictionary<string, string?>? settings, TempLake? lake = null)
+    /// <param name="services">Replaces services of the host (its clock, say).</param>
+    public HostFactory(Dictionary<string, string?>? settings, TempLake? lake = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _ownsLake = lake is null;
         Temp = lake ?? new TempLake();
         _settings = new Dictionary<string, string?>
@@ -32,8 +37,14 @@ public sealed class HostFactory : WebApplicationFactory<Program>
 
     public TempLake Temp { get; }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
