@@ -11,7 +11,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Me3.Tests.Host;
 
-public sealed partial class DashboardSpec
+public sealed partial class DashboardSpec : Akka.TestKit.Xunit2.TestKit
 {
     private const string Ios = "ME3_ios/1.1";
     private const string Android = "ME3_android/2.1";
@@ -141,10 +141,16 @@ public sealed partial class DashboardSpec
             (await client.GetAsync(path)).EnsureSuccessStatusCode();
         }
 
-        var health = await Eventually.JsonAsync(client, "/api/ingestion", h =>
-            h.GetProperty("accepted").GetProperty("sinceStart").GetInt64() == 4 && h.GetProperty("waiting").GetInt64() == 0
-            && Sum(h, "committed") == 4 && h.GetProperty("lake").GetProperty("state").GetString() == "healthy"
-            && h.GetProperty("kafka").GetProperty("state").GetString() == "healthy");
+        var health = default(JsonElement);
+        await AwaitAssertAsync(async () =>
+        {
+            health = await client.GetFromJsonAsync<JsonElement>("/api/ingestion");
+            Assert.Equal(4, health.GetProperty("accepted").GetProperty("sinceStart").GetInt64());
+            Assert.Equal(0, health.GetProperty("waiting").GetInt64());
+            Assert.Equal(4, Sum(health, "committed"));
+            Assert.Equal("healthy", health.GetProperty("lake").GetProperty("state").GetString());
+            Assert.Equal("healthy", health.GetProperty("kafka").GetProperty("state").GetString());
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(topic, health.GetProperty("topic").GetString());
         Assert.Equal("Running", health.GetProperty("ingestionState").GetString());

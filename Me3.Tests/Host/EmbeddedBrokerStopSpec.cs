@@ -7,7 +7,7 @@ using Xunit;
 namespace Me3.Tests.Host;
 
 /// <summary>The embedded broker keeps events only in the host's memory: nothing it acknowledged may be lost on a stop.</summary>
-public sealed class EmbeddedBrokerStopSpec
+public sealed class EmbeddedBrokerStopSpec : Akka.TestKit.Xunit2.TestKit
 {
     [Fact]
     public async Task Events_acknowledged_right_after_start_must_all_be_landed_by_a_graceful_stop()
@@ -38,18 +38,15 @@ public sealed class EmbeddedBrokerStopSpec
         using var client = host.CreateClient();
         var status = host.Services.GetRequiredService<Me3IngestionStatus>();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        HttpStatusCode ready;
-        int assignedWhenReady;
-        do
+        // The first ready answer must come with every partition owned.
+        var assignedWhenReady = -1;
+        await AwaitAssertAsync(async () =>
         {
             using var response = await client.GetAsync("/readyz");
-            ready = response.StatusCode;
             assignedWhenReady = status.Control?.Assignment.Count ?? 0;
-        }
-        while (ready != HttpStatusCode.OK && DateTime.UtcNow < deadline && await Task.Delay(50).ContinueWith(_ => true));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
 
-        Assert.Equal(HttpStatusCode.OK, ready);
         Assert.Equal(4, assignedWhenReady);
     }
 }

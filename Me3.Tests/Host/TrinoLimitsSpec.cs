@@ -12,7 +12,7 @@ namespace Me3.Tests.Host;
 
 /// <summary>The endpoint's limits (queries held, rows, time, abandonment) and who may reach the analytics surface.</summary>
 [Collection(TrinoHost.Collection)]
-public sealed class TrinoLimitsSpec : IDisposable
+public sealed class TrinoLimitsSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
     private readonly TempLake _lake = TrinoHost.Landed();
 
@@ -43,11 +43,7 @@ public sealed class TrinoLimitsSpec : IDisposable
         var server = host.Factory.Services.GetRequiredService<TrinoServer>();
 
         var (_, first) = await RawTrino.PostAsync(client, "SELECT * FROM range(9000)", RawTrino.TrinoCli);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (server.ActiveQueries > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await AwaitAssertAsync(() => Assert.Equal(0, server.ActiveQueries), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
 
         var late = await client.GetStringAsync(first.GetProperty("nextUri").GetString());
 
@@ -196,7 +192,17 @@ public sealed class TrinoLimitsSpec : IDisposable
         Assert.Contains(key, e.ToString(), StringComparison.Ordinal);
     }
 
-    public void Dispose() => _lake.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _lake.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    void IDisposable.Dispose() => Dispose();
 
     private static int FreePort()
     {

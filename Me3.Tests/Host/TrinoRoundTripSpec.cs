@@ -9,7 +9,7 @@ namespace Me3.Tests.Host;
 
 /// <summary>Our Trino client against our own endpoint: the lake read through the protocol reads as the embedded engine reads it.</summary>
 [Collection(TrinoHost.Collection)]
-public sealed class TrinoRoundTripSpec : IClassFixture<SharedTrinoHost>
+public sealed class TrinoRoundTripSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<SharedTrinoHost>
 {
     private readonly TrinoHost _host;
 
@@ -129,12 +129,6 @@ public sealed class TrinoRoundTripSpec : IClassFixture<SharedTrinoHost>
 
         Assert.Equal(10, rows.Count);
         Assert.True(truncated);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (server.ActiveQueries > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(0, server.ActiveQueries);
+        await AwaitAssertAsync(() => Assert.Equal(0, server.ActiveQueries), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
     }
 }
