@@ -36,10 +36,12 @@ public sealed class DecodeSpec : LakeSpec
             var purchase = await downstream.ExpectNextAsync();
             Assert.Equal(("purchases", 0L, (string?)null), (purchase.TableName, purchase.Record.Offset, purchase.Error));
             Assert.Equal(new DateTime(2026, 11, 21, 10, 0, 0, 123, DateTimeKind.Utc), purchase.Timestamp);
+            Assert.Equal(("alice", "katana", "ApacheBench/2.3"), (purchase.Field("user_name"), purchase.Field("sword_name"), purchase.Field("user_agent")));
 
             var truncated = await downstream.ExpectNextAsync();
             Assert.Equal(("dead_letters", 1L), (truncated.TableName, truncated.Record.Offset));
             Assert.False(string.IsNullOrWhiteSpace(truncated.Error));
+            Assert.Null(truncated.Field("user_name")); // a dead letter has no fields, only its raw text
             Assert.Equal(Records.SourceTime, truncated.Timestamp); // no timestamp of its own: the source's
 
             var binary = await downstream.ExpectNextAsync();
@@ -49,6 +51,7 @@ public sealed class DecodeSpec : LakeSpec
             var join = await downstream.ExpectNextAsync();
             Assert.Equal(("gjoins", 3L, (string?)null), (join.TableName, join.Record.Offset, join.Error));
             Assert.Equal(new DateTime(2026, 11, 22, 23, 59, 59, 999, DateTimeKind.Utc), join.Timestamp);
+            Assert.Equal(("ni", null), (join.Field("guild_name"), join.Field("user_name")));
 
             var other = await downstream.ExpectNextAsync();
             Assert.Equal(("other_events", 4L, (string?)null), (other.TableName, other.Record.Offset, other.Error));
