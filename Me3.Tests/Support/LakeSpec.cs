@@ -67,7 +67,7 @@ public abstract class LakeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     /// <summary>Waits, up to a few seconds, for the materializer to have no stream actor left; fails naming them.</summary>
-    internal static Task ExpectNoStreamRunningAsync(TestKitBase kit, IMaterializer materializer)
+    private static Task ExpectNoStreamRunningAsync(TestKitBase kit, IMaterializer materializer)
     {
         var supervisor = ((ActorMaterializerImpl)materializer).Supervisor;
         return kit.AwaitAssertAsync(
