@@ -51,9 +51,13 @@ public sealed partial class DashboardSpec : Akka.TestKit.Xunit2.TestKit
         await LabelledAsync(page.Locator("#states .state").Nth(0), "Kafka: healthy");
         await LabelledAsync(page.Locator("#states .state").Nth(1), "Lake: healthy");
         await ShowsAsync(page.Locator("#tables-live tbody tr").Filter(new() { HasText = "purchases" }).Locator("td").Nth(1), "3");
-        var partitions = await PartitionsAsync(page);
-        Assert.Equal(5, partitions.Sum(p => p.Committed ?? 0));
-        Assert.All(partitions, p => Assert.True(p.Lag is null or 0, $"partition {p.Partition} lags {p.Lag}"));
+        // Offsets are committed a moment after the rows land, and the page shows them at its next refresh.
+        await AwaitAssertAsync(async () =>
+        {
+            var partitions = await PartitionsAsync(page);
+            Assert.Equal(5, partitions.Sum(p => p.Committed ?? 0));
+            Assert.All(partitions, p => Assert.True(p.Lag is null or 0, $"partition {p.Partition} lags {p.Lag}"));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
 
         await page.EvaluateAsync("() => { window.me3SamePage = true; }");
         foreach (var _ in Enumerable.Range(0, 3))
@@ -67,7 +71,8 @@ public sealed partial class DashboardSpec : Akka.TestKit.Xunit2.TestKit
         await ShowsAsync(page.Locator("#kpi-accepted .why"), "8 since start, by the game API");
         await ShowsAsync(page.Locator("#kpi-waiting .value"), "0");
         Assert.True(await page.EvaluateAsync<bool>("() => window.me3SamePage === true"), "the page changed without a reload");
-        Assert.Equal(8, (await PartitionsAsync(page)).Sum(p => p.Committed ?? 0));
+        await AwaitAssertAsync(async () => Assert.Equal(8, (await PartitionsAsync(page)).Sum(p => p.Committed ?? 0)),
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("dashboard-desktop.png"), FullPage = true });
 
         Assert.Empty(browser.BlockedRequests);
