@@ -110,22 +110,23 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
 
             var ingestion = KafkaFixture.RunIngestion(fixture.Consumer(topic, KafkaFixture.NewGroup("broker-down")), Lake, Materializer);
             await RowsLandedAsync(300);
+            var leader = fixture.Leader(topic, 0);
             try
             {
-                // Consumer and producer both lose broker 1 (a partition leader) while these are in flight; the mock
-                // cluster elects no new leader, so they wait for it to come back. It comes back once the consumer
-                // has seen it go.
+                // Consumer and producer both lose the leader of partition 0 while these are in flight; the mock
+                // cluster elects no new leader, so they wait for it to come back. It comes back once the consumer,
+                // fetching from it, has seen it go.
                 var before = ingestion.Control.LastWarning;
-                fixture.Kafka.BrokerDown(1);
+                fixture.Kafka.BrokerDown(leader);
                 var producing = fixture.ProduceAsync(topic, Events(1500, from: 1500));
                 await AwaitAssertAsync(() => Assert.NotEqual(before, ingestion.Control.LastWarning), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
-                output.WriteLine($"the consumer saw it: {ingestion.Control.LastWarning}");
-                fixture.Kafka.BrokerUp(1);
+                output.WriteLine($"the consumer saw broker {leader} go: {ingestion.Control.LastWarning}");
+                fixture.Kafka.BrokerUp(leader);
                 await producing.WaitAsync(TimeSpan.FromSeconds(60));
             }
             finally
             {
-                fixture.Kafka.BrokerUp(1);
+                fixture.Kafka.BrokerUp(leader);
             }
 
             await RowsLandedAsync(3000, seconds: 90);
