@@ -46,7 +46,7 @@ public sealed class CommitToKafkaSpec : LakeSpec
     [Fact]
     public async Task CommitToKafka_must_commit_the_latest_position_of_each_partition_to_its_own_committer_and_skip_positions_without_one()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var a = new RecordingCommitter();
             var b = new RecordingCommitter();
@@ -61,14 +61,14 @@ public sealed class CommitToKafkaSpec : LakeSpec
 
             Assert.Equal([[("t", 0, 20L), ("t", 2, 7L)]], a.Commits);
             Assert.Equal([[("t", 1, 5L)]], b.Commits);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task CommitToKafka_must_backpressure_while_a_commit_is_in_progress_and_complete_only_after_the_last_commit()
     {
         var exact = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithInputBuffer(1, 1));
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var committer = new RecordingCommitter(held: true);
             var (upstream, done) = this.SourceProbe<LakeCheckpoint>()
@@ -98,7 +98,7 @@ public sealed class CommitToKafkaSpec : LakeSpec
     [Fact]
     public async Task CommitToKafka_must_fail_its_task_with_the_committer_s_failure()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var committer = new RecordingCommitter(failure: new Me3Exception("the consumer is closed"));
             var done = Source.Single(Checkpoint(new CommittableOffset("t", 0, 1, committer)))
@@ -106,7 +106,7 @@ public sealed class CommitToKafkaSpec : LakeSpec
 
             var failure = await Assert.ThrowsAsync<Me3Exception>(() => done.WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.Equal("the consumer is closed", failure.Message);
-        }, Materializer);
+        });
     }
 
     /// <summary>True when the probe is asked for more within a short while, false when no demand comes.</summary>

@@ -73,7 +73,7 @@ public sealed class KafkaBackpressureSpec(KafkaFixture fixture) : LakeSpec
     [Fact]
     public async Task A_source_without_demand_must_pause_its_partitions_then_resume_them_when_asked_losing_and_duplicating_nothing()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(Partitions);
             var group = KafkaFixture.NewGroup("backpressure");
@@ -102,13 +102,13 @@ public sealed class KafkaBackpressureSpec(KafkaFixture fixture) : LakeSpec
             Assert.Equal(Records, received.Distinct().Count());
             await control.DrainAndShutdownAsync(Task.CompletedTask);
             await probe.ExpectCompleteAsync();
-        }, Materializer, TimeSpan.FromSeconds(90));
+        }, timeout: TimeSpan.FromSeconds(90));
     }
 
     [Fact]
     public async Task A_held_lake_writer_must_pause_the_partitions_and_its_release_resume_them_landing_everything_once()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(Partitions);
             var group = KafkaFixture.NewGroup("held-writer");
@@ -139,6 +139,6 @@ public sealed class KafkaBackpressureSpec(KafkaFixture fixture) : LakeSpec
             using var check = new DuckLake(Temp.Lake);
             Assert.Equal(Records, check.Positions("purchases").Distinct().Count());
             Assert.Equal(Records, fixture.Committed(topic, group, Partitions).Values.Sum());
-        }, Materializer, TimeSpan.FromSeconds(90));
+        }, timeout: TimeSpan.FromSeconds(90));
     }
 }

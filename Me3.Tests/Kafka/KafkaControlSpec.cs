@@ -29,7 +29,7 @@ public sealed class KafkaControlSpec(KafkaFixture fixture) : LakeSpec
     [Fact]
     public async Task Stop_must_end_consuming_and_leave_the_consumer_open_for_the_stream_to_land_and_commit_what_it_took()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 4);
             var group = KafkaFixture.NewGroup("stop");
@@ -57,13 +57,13 @@ public sealed class KafkaControlSpec(KafkaFixture fixture) : LakeSpec
             await again.DrainAndShutdownAsync();
             await again.Completion;
             Assert.Equal(Records, Positions().Distinct().Count());
-        }, Materializer, TimeSpan.FromSeconds(150));
+        }, timeout: TimeSpan.FromSeconds(150));
     }
 
     [Fact]
     public async Task Shutdown_must_close_the_consumer_and_complete_the_source_after_which_nothing_can_be_committed()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 2);
             await fixture.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => Support.Records.Purchase($"u{i}", "s")));
@@ -79,6 +79,6 @@ public sealed class KafkaControlSpec(KafkaFixture fixture) : LakeSpec
             var last = block.Records().Last();
             var committing = block.Committer!.CommitAsync([new CommittableOffset(last.Source, last.Partition, last.Offset + 1, block.Committer)], CancellationToken.None);
             await Assert.ThrowsAsync<Me3Exception>(() => committing.WaitAsync(TimeSpan.FromSeconds(30)));
-        }, Materializer, TimeSpan.FromSeconds(60));
+        }, timeout: TimeSpan.FromSeconds(60));
     }
 }

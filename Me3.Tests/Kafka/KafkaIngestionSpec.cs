@@ -32,7 +32,7 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task Kafka_ingestion_must_land_every_message_once_and_leave_committed_offsets_at_the_end_after_drain()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 4);
             var group = KafkaFixture.NewGroup("drain");
@@ -50,13 +50,13 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
             Assert.Equal(40, duck.Count("dead_letters"));
             var committed = fixture.Committed(topic, group, 4);
             Assert.Equal(2000, committed.Values.Sum());
-        }, Materializer, SpecTimeout);
+        }, timeout: SpecTimeout);
     }
 
     [Fact]
     public async Task An_abrupt_stop_without_commit_then_a_restart_must_land_every_message_exactly_once()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 4);
             var group = KafkaFixture.NewGroup("abrupt");
@@ -76,13 +76,13 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
             await again.Completion;
 
             Assert.Equal((3000, 3000), Landed());
-        }, Materializer, SpecTimeout);
+        }, timeout: SpecTimeout);
     }
 
     [Fact]
     public async Task Two_consumers_in_one_group_with_a_rebalance_mid_stream_must_land_every_message_exactly_once()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 4);
             var group = KafkaFixture.NewGroup("rebalance");
@@ -97,13 +97,13 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
             await Task.WhenAll(first.Completion, second.Completion);
 
             Assert.Equal((6000, 6000), Landed());
-        }, Materializer, SpecTimeout);
+        }, timeout: SpecTimeout);
     }
 
     [Fact]
     public async Task A_broker_going_down_and_up_mid_stream_must_not_lose_or_duplicate_anything()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 4);
             await fixture.ProduceAsync(topic, Events(1500));
@@ -134,7 +134,7 @@ public sealed class KafkaIngestionSpec(KafkaFixture fixture, ITestOutputHelper o
             await ingestion.Completion;
 
             Assert.Equal((3000, 3000), Landed());
-        }, Materializer, SpecTimeout);
+        }, timeout: SpecTimeout);
     }
 }
 
@@ -144,7 +144,7 @@ public sealed class KafkaOutageIngestionSpec(ITestOutputHelper output) : LakeSpe
     [Fact]
     public async Task Every_broker_going_down_mid_stream_must_not_fail_the_ingestion_and_lose_or_duplicate_nothing()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var t0 = System.Diagnostics.Stopwatch.StartNew();
             using var kafka = new Me3.Streams.Kafka.EmbeddedKafka(brokers: 2);
@@ -179,7 +179,7 @@ public sealed class KafkaOutageIngestionSpec(ITestOutputHelper output) : LakeSpe
             output.WriteLine($"drained {clock.Elapsed}");
             using var duck = new DuckLake(Temp.Lake);
             Assert.Equal(2000, duck.Positions("purchases").Distinct().Count());
-        }, Materializer, TimeSpan.FromSeconds(150));
+        }, timeout: TimeSpan.FromSeconds(150));
     }
 
     private int Landed()

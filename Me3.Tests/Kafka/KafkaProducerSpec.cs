@@ -16,7 +16,7 @@ public sealed class KafkaProducerSpec(KafkaFixture fixture) : LakeSpec
     [Fact]
     public async Task Producer_flow_must_emit_an_acknowledged_result_per_message_in_order()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var topic = fixture.NewTopic(partitions: 4);
             using var producer = new KafkaProducer(new KafkaProducerSettings(fixture.Kafka.BootstrapServers));
@@ -33,14 +33,14 @@ public sealed class KafkaProducerSpec(KafkaFixture fixture) : LakeSpec
             using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = fixture.Kafka.BootstrapServers, GroupId = "probe" }).Build();
             var total = Enumerable.Range(0, 4).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
             Assert.Equal(500, total);
-        }, Materializer);
+        });
     }
 
     [Fact]
     public async Task Producer_flow_must_hold_at_most_MaxInFlight_messages_unacknowledged_and_answer_each_with_an_error_when_kafka_cannot_acknowledge()
     {
         var exact = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithInputBuffer(1, 1));
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             // One replica: with its leader down, nobody can acknowledge.
             var topic = fixture.NewTopic(partitions: 1, replicationFactor: 1);

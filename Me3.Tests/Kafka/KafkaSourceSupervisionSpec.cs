@@ -41,7 +41,7 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec
     [Fact]
     public async Task A_strategy_on_the_source_must_win_over_the_settings_decider()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var source = Me3Source.KafkaCommittable(fixture.Consumer(MissingTopic(), KafkaFixture.NewGroup("supervised")).WithDecider(_ => Directive.Resume))
                 .WithAttributes(ActorAttributes.CreateSupervisionStrategy(Recording(Directive.Stop)));
@@ -53,13 +53,13 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec
             Assert.Contains("Kafka consume failed", error.Message);
             Assert.Contains(_decided, IsUnknownTopic);
             await control.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
-        }, Materializer, TimeSpan.FromSeconds(60));
+        }, timeout: TimeSpan.FromSeconds(60));
     }
 
     [Fact]
     public async Task Without_a_strategy_on_the_source_the_settings_decider_must_decide_not_a_strategy_on_the_enclosing_graph()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             // The graph's strategy would resume; the source's own attributes carry the settings' decider, which stops.
             var source = Me3Source.KafkaCommittable(fixture.Consumer(MissingTopic(), KafkaFixture.NewGroup("settings-decider")).WithDecider(Recording(Directive.Stop)));
@@ -72,13 +72,13 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec
             Assert.IsType<Me3Exception>(await probe.ExpectErrorAsync());
             Assert.Contains(_decided, IsUnknownTopic);
             await control.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
-        }, Materializer, TimeSpan.FromSeconds(60));
+        }, timeout: TimeSpan.FromSeconds(60));
     }
 
     [Fact]
     public async Task Without_any_strategy_an_error_that_heals_must_be_retried_not_stopped_by_the_materializers_default()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             // The materializer's default stops on every error; the Kafka default resumes on ones that heal.
             var topic = MissingTopic();
@@ -94,6 +94,6 @@ public sealed class KafkaSourceSupervisionSpec(KafkaFixture fixture) : LakeSpec
             Assert.Equal(1, block.Count);
             await control.DrainAndShutdownAsync(Task.CompletedTask);
             await probe.ExpectCompleteAsync();
-        }, Materializer, TimeSpan.FromSeconds(90));
+        }, timeout: TimeSpan.FromSeconds(90));
     }
 }

@@ -27,7 +27,7 @@ public sealed class RecreatedTopicSpec : LakeSpec
     [Fact]
     public async Task A_topic_recreated_with_fewer_records_must_stop_the_ingestion_naming_partition_and_offsets_and_skip_nothing()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             using (var before = new EmbeddedKafka(brokers: 1))
             {
@@ -57,6 +57,6 @@ public sealed class RecreatedTopicSpec : LakeSpec
             Assert.Equal(400, landedBefore.Count); // nothing of the new topic landed, nothing of it was skipped as landed
             Assert.Equal(0, again.RowsLanded);
             await again.Control.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
-        }, Materializer, TimeSpan.FromSeconds(150));
+        }, timeout: TimeSpan.FromSeconds(150));
     }
 }

@@ -26,7 +26,7 @@ public sealed class UnreachableClusterSpec : LakeSpec
     [Fact]
     public async Task An_unreachable_bootstrap_address_must_be_logged_once_at_once_naming_it_then_at_most_once_per_interval_counting_what_was_held_back()
     {
-        await this.AssertAllStagesStoppedAsync(async () =>
+        await StreamSpecAsync(async () =>
         {
             var address = ClosedAddress();
             var warnings = CreateTestProbe();
@@ -48,6 +48,6 @@ public sealed class UnreachableClusterSpec : LakeSpec
 
             await control.ShutdownAsync();
             probe.Cancel();
-        }, Materializer, TimeSpan.FromSeconds(90));
+        }, timeout: TimeSpan.FromSeconds(90));
     }
 }

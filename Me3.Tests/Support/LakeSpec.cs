@@ -47,15 +47,15 @@ public abstract class LakeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     /// The TestKit's check (1.5.73) stops the materializer's stream actors before it counts them, so alone it passes
     /// a spec that leaves a stage running; it still bounds the spec's time and stops what is left.
     /// </summary>
-    protected Task StreamSpecAsync(Func<Task> spec, IMaterializer? materializer = null) =>
+    protected Task StreamSpecAsync(Func<Task> spec, IMaterializer? materializer = null, TimeSpan? timeout = null) =>
         StreamSpecAsync(async () =>
         {
             await spec();
             return NotUsed.Instance;
-        }, materializer);
+        }, materializer, timeout);
 
-    /// <inheritdoc cref="StreamSpecAsync(Func{Task}, IMaterializer?)"/>
-    protected Task<T> StreamSpecAsync<T>(Func<Task<T>> spec, IMaterializer? materializer = null)
+    /// <inheritdoc cref="StreamSpecAsync(Func{Task}, IMaterializer?, TimeSpan?)"/>
+    protected Task<T> StreamSpecAsync<T>(Func<Task<T>> spec, IMaterializer? materializer = null, TimeSpan? timeout = null)
     {
         var m = materializer ?? Materializer;
         return this.AssertAllStagesStoppedAsync(async () =>
@@ -63,7 +63,7 @@ public abstract class LakeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             var result = await spec();
             await ExpectNoStreamRunningAsync(this, m);
             return result;
-        }, m, SpecTimeout);
+        }, m, timeout ?? SpecTimeout);
     }
 
     /// <summary>Waits, up to a few seconds, for the materializer to have no stream actor left; fails naming them.</summary>
