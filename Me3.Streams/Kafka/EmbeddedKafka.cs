@@ -80,6 +80,20 @@ internal sealed partial class EmbeddedKafka : IDisposable
     /// <exception cref="Me3Exception">No such broker.</exception>
     public void BrokerUp(int brokerId) => Check(MockBrokerSetUp(Cluster, brokerId), $"bring broker {brokerId} up");
 
+    /// <summary>
+    /// Makes the cluster answer the next requests of one kind with these errors, one request each, in order; later
+    /// requests are served normally. This rehearses what a real cluster does now and then: a group coordinator moving
+    /// (<c>NOT_COORDINATOR</c>), loading (<c>COORDINATOR_LOAD_IN_PROGRESS</c>), a leader election.
+    /// </summary>
+    /// <param name="apiKey">The Kafka protocol request kind (for example 8, OffsetCommit; 1, Fetch; 0, Produce).</param>
+    /// <param name="errors">The errors to answer with, in order.</param>
+    public void FailNextRequests(short apiKey, params Confluent.Kafka.ErrorCode[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var codes = Array.ConvertAll(errors, e => (int)e);
+        MockPushRequestErrors(Cluster, apiKey, (nuint)codes.Length, codes);
+    }
+
     /// <summary>Stops the cluster; its data is gone.</summary>
     public void Dispose()
     {
@@ -137,6 +151,9 @@ internal sealed partial class EmbeddedKafka : IDisposable
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     private static partial void MockGroupInitialRebalanceDelay(IntPtr cluster, int delayMs);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
+    private static partial void MockPushRequestErrors(IntPtr cluster, short apiKey, nuint count, int[] errors);
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_down")]
     private static partial int MockBrokerSetDown(IntPtr cluster, int brokerId);
