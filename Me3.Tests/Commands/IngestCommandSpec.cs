@@ -1,5 +1,4 @@
 using Me3.Streams.Dsl;
-using Me3.Tests.Query.Trino;
 using Me3.Tests.Support;
 using Xunit;
 

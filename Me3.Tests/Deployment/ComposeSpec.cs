@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Me3.Host.Configuration;
 using Me3.Streams.Query;
 using Me3.Streams.Query.Trino;
-using Me3.Tests.Query.Trino;
 using Me3.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Xunit;

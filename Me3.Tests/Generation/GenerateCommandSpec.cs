@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Me3.Tests.Query.Trino;
+using Me3.Tests.Support;
 using Xunit;
 
 namespace Me3.Tests.Generation;

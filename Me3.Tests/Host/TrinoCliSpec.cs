@@ -1,5 +1,4 @@
 using System.Net;
-using Me3.Tests.Query.Trino;
 using Me3.Tests.Support;
 using Xunit;
 

@@ -88,22 +88,8 @@ public sealed class KillAndRestartSpec(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, CountTempFiles());
     }
 
-    private Process StartIngest(string file)
-    {
-        // Run the CLI from its own build output, as a user does: the test output directory resolves assemblies for the
-        // ASP.NET framework the host specs need, which the CLI does not run on.
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testOutput.Parent!.Name;
-        var repository = testOutput.Parent.Parent!.Parent!.Parent!.FullName;
-        var samples = Path.Combine(repository, "Me3.Samples", "bin", configuration, testOutput.Name, "Me3.Samples.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { samples, "ingest", "--from", file, "--lake", _temp.Lake, "--batch-records", "400" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
+    private Process StartIngest(string file) =>
+        ChildProcess.Start("Me3.Samples", ["ingest", "--from", file, "--lake", _temp.Lake, "--batch-records", "400"]);
 
     private int CountLandedFiles() => AllTables.Sum(t => _temp.ParquetFiles(t).Count);
 

@@ -19,7 +19,7 @@ public sealed class WriteManifestSpec : IDisposable
             Records.Purchase("b", "s", "2026-11-21T12:00:00Z"),
         ]);
 
-        using var process = Process.Start(Cli("ingest", "--from", file, "--lake", _temp.Lake))!;
+        using var process = ChildProcess.Start("Me3.Samples", ["ingest", "--from", file, "--lake", _temp.Lake]);
         var stdout = await process.StandardOutput.ReadToEndAsync();
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -28,23 +28,6 @@ public sealed class WriteManifestSpec : IDisposable
         Assert.Equal(2, _temp.ParquetFiles("purchases").Count);
         using var duck = new DuckLake(_temp.Lake);
         Assert.Equal(2, duck.Count("purchases"));
-    }
-
-    /// <summary>The CLI from its own build output, as a user runs it.</summary>
-    internal static ProcessStartInfo Cli(params string[] args)
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testOutput.Parent!.Name;
-        var repository = testOutput.Parent.Parent!.Parent!.Parent!.FullName;
-        var samples = Path.Combine(repository, "Me3.Samples", "bin", configuration, testOutput.Name, "Me3.Samples.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(samples);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
     }
 
     public void Dispose() => _temp.Dispose();
