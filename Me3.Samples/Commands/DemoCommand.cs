@@ -77,6 +77,15 @@ internal static class DemoCommand
         return command;
     }
 
+    /// <summary>A path as the user would type it: relative to the working directory when it lies under it.</summary>
+    internal static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? path
+            : "." + Path.DirectorySeparatorChar + relative;
+    }
+
     private sealed class DemoRun(string lake, int port, long events, int seed, int concurrency, double batchSeconds, bool keepRunning)
     {
         private readonly string _url = $"http://127.0.0.1:{port}";
@@ -87,7 +96,7 @@ internal static class DemoCommand
             RequireFreePort(port);
             var catalog = new LakeCatalog(lake);
             var before = await CountAsync(catalog, ct);
-            Console.WriteLine($"Me3 demo: {events:N0} player actions → game API → embedded Kafka → ingestion → Parquet lake at {lake} → answers");
+            Console.WriteLine($"Me3 demo: {events:N0} player actions → game API → embedded Kafka → ingestion → Parquet lake at {Shown(lake)} → answers");
             await using var app = Me3HostApplication.Build([], HostSettings(), builder =>
             {
                 builder.WebHost.UseUrls(_url);
@@ -97,9 +106,12 @@ internal static class DemoCommand
 
                 // The demo polls readiness until the ingestion joined its group: not-yet-ready is expected here.
                 builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
+
+                // The host warns loudly when it starts its in-memory broker; the demo asked for it and says so below.
+                builder.Logging.AddFilter("Me3.Host.Publishing.KafkaConnection", LogLevel.Error);
             });
             await app.StartAsync(ct);
-            Console.WriteLine($"Me3.Host is up at {_url} (game API, embedded Kafka, ingestion, analytics).");
+            Console.WriteLine($"Me3.Host is up at {_url} (game API, embedded in-memory Kafka, ingestion, analytics).");
             using var http = new HttpClient { BaseAddress = new Uri(_url), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilReadyAsync(http, ct);
 
@@ -116,7 +128,7 @@ internal static class DemoCommand
             PrintThisRun(report, before, answers);
             var html = ReportCommand.DefaultHtmlPath(lake);
             ReportCommand.WriteHtml(html, HtmlReport.Render(answers, catalog.LakePath, DashboardUrl));
-            Console.WriteLine($"report:    {html}");
+            Console.WriteLine($"report:    {Shown(html)}");
             Console.WriteLine($"dashboard: {DashboardUrl}");
             Console.WriteLine($"answers:   {AnswersUrl} (JSON)");
             if (keepRunning)
