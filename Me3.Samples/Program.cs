@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Me3.Samples.Commands;
 
 namespace Me3.Samples;
@@ -29,10 +30,23 @@ internal static class Program
                 Console.Error.WriteLine($"error: {error.Message}");
             }
 
-            Console.Error.WriteLine($"(see: {string.Join(' ', parsed.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Append(parsed.CommandResult.Command.Name))} --help)".Replace("( ", "(", StringComparison.Ordinal));
+            Console.Error.WriteLine(HelpHint(parsed.CommandResult));
             return Task.FromResult(2);
         }
 
         return parsed.InvokeAsync();
+    }
+
+    /// <summary>Where to read more: <c>(see: kafka serve --help)</c>, the command as typed after the program's name.</summary>
+    internal static string HelpHint(CommandResult command)
+    {
+        // Command.Parents holds only the immediate parent, so a sub-command's path is walked through its results.
+        var words = new List<string> { "--help" };
+        for (var result = command; result.Parent is CommandResult parent; result = parent)
+        {
+            words.Insert(0, result.Command.Name);
+        }
+
+        return $"(see: {string.Join(' ', words)})";
     }
 }

@@ -33,6 +33,17 @@ public sealed class CommandValidationSpec
     }
 
     [Theory]
+    [InlineData("(see: kafka serve --help)", "kafka", "serve", "--brokers", "0")]
+    [InlineData("(see: bench ingest --help)", "bench", "ingest", "--rounds", "0")]
+    [InlineData("(see: generate --help)", "generate", "--count", "-1", "--out", "x.jsonl")]
+    [InlineData("(see: --help)", "--no-such-option")]
+    public void A_rejected_command_line_must_point_at_the_help_of_the_command_as_typed(string hint, params string[] args)
+    {
+        var root = new RootCommand { IngestCommand.Create(), KafkaCommand.Create(), BenchCommand.Create(), GenerateCommand.Create() };
+        Assert.Equal(hint, Me3.Samples.Program.HelpHint(root.Parse(args).CommandResult));
+    }
+
+    [Theory]
     [InlineData("--batch-records", "0")]
     [InlineData("--batch-mb", "0")]
     [InlineData("--batch-seconds", "-1")]
