@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Me3.Streams;
 using Me3.Streams.Query;
 using Me3.Streams.Query.DuckDb;
@@ -52,9 +53,10 @@ internal sealed class EngineOptions
         });
         Timeout.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double>() is <= 0 or > 86_400)
+            var seconds = result.GetValueOrDefault<double>();
+            if (seconds is <= 0 or > 86_400)
             {
-                result.AddError("--timeout must be between 0 and 86400 seconds.");
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--timeout must be more than 0 and at most 86400 seconds, not {seconds}."));
             }
         });
     }

@@ -44,6 +44,17 @@ public sealed class CommandValidationSpec
     }
 
     [Theory]
+    [InlineData("tables")]
+    [InlineData("report")]
+    [InlineData("query", "SELECT 1")]
+    public void A_query_timeout_of_zero_must_be_rejected_saying_it_must_be_more_than_zero(params string[] command)
+    {
+        var root = new RootCommand { TablesCommand.Create(), ReportCommand.Create(), QueryCommand.Create() };
+        var error = Assert.Single(root.Parse([.. command, "--lake", Path.GetTempPath(), "--timeout", "0"]).Errors).Message;
+        Assert.Equal("--timeout must be more than 0 and at most 86400 seconds, not 0.", error);
+    }
+
+    [Theory]
     [InlineData("--batch-records", "0")]
     [InlineData("--batch-mb", "0")]
     [InlineData("--batch-seconds", "-1")]
