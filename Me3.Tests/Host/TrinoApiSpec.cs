@@ -222,6 +222,12 @@ public sealed class TrinoApiSpec : IClassFixture<SharedTrinoHost>
 
         Assert.False(info.GetProperty("starting").GetBoolean());
         Assert.False(string.IsNullOrEmpty(info.GetProperty("nodeVersion").GetProperty("version").GetString()));
+
+        // The server's uptime (this process's, as the host runs in it), not the time since the first Trino request.
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var expected = (DateTime.Now - process.StartTime).TotalMinutes;
+        var uptime = double.Parse(info.GetProperty("uptime").GetString()!.TrimEnd('m'), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(uptime, expected - 0.02, expected + 0.02);
     }
 
     [Fact]

@@ -16,9 +16,12 @@ namespace Me3.Streams.Query.Trino.Server;
 /// </summary>
 public sealed class TrinoServer : IAsyncDisposable
 {
+    /// <summary>When the process started: a Trino node's uptime is the server's, not this object's (the host creates
+    /// it on the first Trino request).</summary>
+    private static readonly DateTime ProcessStarted = ProcessStartTime();
+
     private readonly ConcurrentDictionary<string, TrinoServerQuery> _queries = new(StringComparer.Ordinal);
     private readonly Timer _sweeper;
-    private readonly DateTime _started = DateTime.UtcNow;
     private readonly string _node = Guid.NewGuid().ToString("N")[..5];
     private int _active;
     private int _sequence;
@@ -120,7 +123,7 @@ public sealed class TrinoServer : IAsyncDisposable
             writer.WriteString("environment", "me3");
             writer.WriteBoolean("coordinator", true);
             writer.WriteBoolean("starting", false);
-            writer.WriteString("uptime", string.Create(CultureInfo.InvariantCulture, $"{(DateTime.UtcNow - _started).TotalMinutes:0.00}m"));
+            writer.WriteString("uptime", string.Create(CultureInfo.InvariantCulture, $"{(DateTime.UtcNow - ProcessStarted).TotalMinutes:0.00}m"));
             writer.WriteEndObject();
         }
 
@@ -182,4 +185,10 @@ public sealed class TrinoServer : IAsyncDisposable
 
     private bool TryFind(string queryId, string slug, out TrinoServerQuery query) =>
         _queries.TryGetValue(queryId, out query!) && string.Equals(query.Slug, slug, StringComparison.Ordinal);
+
+    private static DateTime ProcessStartTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.StartTime.ToUniversalTime();
+    }
 }
