@@ -22,14 +22,15 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly ConcurrentDictionary<(string, int), bool> _owned = new();
     private readonly ConcurrentDictionary<(string, int), long> _ends = new();
-    private readonly List<IPartitionListener> _listeners = [];
+    /// <summary>The subscribed listeners, each with what completes when it unsubscribes (a revocation waiting on it
+    /// stops waiting then).</summary>
+    private readonly Dictionary<IPartitionListener, TaskCompletionSource> _listeners = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _room = new(initialState: true);
     private long _buffered;
     private long _fullSince;
     private int _failures;
-    private readonly Dictionary<IPartitionListener, TaskCompletionSource> _listenerGone = [];
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RateLimitedLog _warnings;
     private volatile bool _closing;
@@ -139,8 +140,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     {
         lock (_listeners)
         {
-            _listeners.Add(listener);
-            _listenerGone[listener] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _listeners[listener] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
@@ -148,8 +148,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
     {
         lock (_listeners)
         {
-            _listeners.Remove(listener);
-            if (_listenerGone.Remove(listener, out var gone))
+            if (_listeners.Remove(listener, out var gone))
             {
                 gone.TrySetResult(); // a revocation waiting on it has nothing more to wait for
             }
@@ -191,7 +190,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
                     return;
                 }
 
-                var backoff = TimeSpan.FromMilliseconds(Math.Min(5_000, 200 * (1 << attempt)));
+                var backoff = Backoff.Exponential(attempt, baseMs: 200, maxMs: 5_000);
                 _ = Task.Delay(backoff, CancellationToken.None).ContinueWith(_ => _commands.Enqueue(Commit), TaskScheduler.Default);
             }
             catch (KafkaException e)
@@ -298,7 +297,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             // Resumed: back off (100 ms doubling to 5 s) and poll again; nothing was consumed, nothing is lost.
             _warnings.Warn($"Kafka at {_settings.BootstrapServers}: consuming failed: {e.Error.Reason} ({e.Error.Code}); retrying");
             _failures++;
-            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(_failures, 6)))));
+            Thread.Sleep(Backoff.Exponential(_failures, baseMs: 100, maxMs: 5_000));
             return null;
         }
     }
@@ -454,7 +453,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
     }
 
-    private IPartitionListener[] Listeners()
+    private KeyValuePair<IPartitionListener, TaskCompletionSource>[] Listeners()
     {
         lock (_listeners)
         {
@@ -471,7 +470,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
             _owned[p] = true;
         }
 
-        foreach (var listener in Listeners())
+        foreach (var (listener, _) in Listeners())
         {
             listener.OnAssigned(list);
         }
@@ -489,18 +488,12 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         var list = partitions.Select(p => (p.Topic, p.Partition.Value)).ToArray();
         onRevoked(list); // the stage drops what it has not emitted: the new owner reads it
         var offsets = new List<CommittableOffset>();
-        foreach (var listener in Listeners())
+        foreach (var (listener, gone) in Listeners())
         {
-            Task gone;
-            lock (_listeners)
-            {
-                gone = _listenerGone.TryGetValue(listener, out var g) ? g.Task : Task.CompletedTask;
-            }
-
             var landing = listener.OnRevokedAsync(list);
 
             // A writer that stops meanwhile lands nothing more: its unsubscribing ends the wait, not the timeout.
-            var first = Task.WaitAny([landing, gone], _settings.RevokeTimeout);
+            var first = Task.WaitAny([landing, gone.Task], _settings.RevokeTimeout);
             if (first != 0)
             {
                 // Timed out (fence instead: the writer will not publish files of partitions we no longer own), or the
@@ -538,7 +531,7 @@ internal sealed class KafkaConsumerWorker : IOffsetCommitter, IPartitionOwnershi
         }
 
         onRevoked(list);
-        foreach (var listener in Listeners())
+        foreach (var (listener, _) in Listeners())
         {
             listener.OnLost(list);
         }

@@ -125,7 +125,7 @@ internal sealed class WriteScheduler
         _inFlight--;
         write.Attempt++;
         _retries.Enqueue(write);
-        return TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << Math.Min(write.Attempt, 9))));
+        return Backoff.Exponential(write.Attempt, baseMs: 100, maxMs: 30_000);
     }
 
     public IEnumerable<LakeWrite> TakeRetries()
