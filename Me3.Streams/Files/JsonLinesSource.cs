@@ -47,6 +47,9 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
+    /// <summary>The UTF-8 byte order mark some editors put at the start of a file: no part of the first record.</summary>
+    private static ReadOnlySpan<byte> ByteOrderMark => "\uFEFF"u8;
+
     /// <summary>
     /// The records the source reads from <paramref name="path"/>, counted by reading it separately: every line
     /// feed ends one, and bytes after the last one are one more; a leading UTF-8 byte order mark is no record.
@@ -64,9 +67,9 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
             while ((n = file.Read(buffer, 0, buffer.Length)) > 0)
             {
                 var span = buffer.AsSpan(0, n);
-                if (bytes == 0 && span.StartsWith("\uFEFF"u8))
+                if (bytes == 0 && span.StartsWith(ByteOrderMark))
                 {
-                    span = span[3..];
+                    span = span[ByteOrderMark.Length..];
                 }
 
                 lineFeeds += span.Count((byte)'\n');
@@ -115,9 +118,9 @@ internal sealed class JsonLinesSource : GraphStage<SourceShape<RecordBlock>>
                 _extent = new FileExtent(_stage._source, path, _file.CanSeek ? () => CountRecords(path) : () => null);
                 _block = new byte[BlockBytes];
                 _end = ReadInto(_block, 0);
-                if (_end >= 3 && _block[0] == 0xEF && _block[1] == 0xBB && _block[2] == 0xBF)
+                if (_block.AsSpan(0, _end).StartsWith(ByteOrderMark))
                 {
-                    _start = 3;
+                    _start = ByteOrderMark.Length;
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

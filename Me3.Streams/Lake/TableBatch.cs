@@ -24,7 +24,8 @@ internal sealed class TableBatch : IDisposable
     // Per event-field column (null for the others): its values one after the other in row order. The encoder reads a
     // batch column by column; as slices of the records, a column's values were a few hundred bytes apart, and each
     // pass over a batch's tens of MiB of records missed the cache on nearly every value (Arrow's dictionary hashing
-    // and comparing most of all). Copied here while the record is still in cache, they cost 5% less ingest CPU.
+    // and comparing most of all). Copied here while the record is still in cache, they cost about 9% less ingest CPU
+    // (1.75 -> 1.59 CPU-s per million events).
     private readonly ByteArena?[] _fieldArenas;
     // Column arrays come from the shared pool: a batch grows them to hundreds of thousands of rows, and fresh
     // large arrays for every batch cost more to zero and collect than to reuse.
