@@ -27,10 +27,7 @@ public sealed class LakeWriterSpec : LakeSpec
     /// <summary>Decoding one block at a time and a one-element input buffer make demand exact: the writer's records,
     /// plus one block held by the decoding step and one by the input buffer.</summary>
     private (TestPublisher.Probe<RecordBlock> Upstream, TestSubscriber.Probe<LakeCheckpoint> Downstream) Run(LakeSettings settings, IBatchLander lander) =>
-        this.SourceProbe<RecordBlock>()
-            .Via(LakeIngest.Flow(settings, lander, decodeParallelism: 1))
-            .ToMaterialized(this.SinkProbe<LakeCheckpoint>(), Keep.Both)
-            .Run(_exact);
+        RunWriter(settings, lander, _exact);
 
     private const int HeldByTheGraph = 2;
 

@@ -36,10 +36,7 @@ public sealed class SharedLakeSpec : LakeSpec
             await IngestAsync(Enumerable.Range(0, 10).Select(o => Purchase(1, o)), Lake(scratch).WithBatchBounds(100, 8L << 20, TimeSpan.FromSeconds(30)));
             var consumer = new FakeConsumer(("events", 0));
             var settings = Lake(Temp.Lake);
-            var (upstream, downstream) = this.SourceProbe<RecordBlock>()
-                .Via(LakeIngest.Flow(settings, new FileBatchLander(settings), decodeParallelism: 1))
-                .ToMaterialized(this.SinkProbe<LakeCheckpoint>(), Keep.Both)
-                .Run(Materializer);
+            var (upstream, downstream) = RunWriter(settings);
             downstream.Request(1000);
 
             // This writer runs (lake open, watermarks read) before the other one dies.
@@ -71,10 +68,7 @@ public sealed class SharedLakeSpec : LakeSpec
             await IngestAsync(new[] { 1, 2 }.SelectMany(p => Enumerable.Range(10, 3).Select(o => Purchase(p, o))), Lake(scratch).WithBatchBounds(100, 8L << 20, TimeSpan.FromSeconds(30)));
             var consumer = new FakeConsumer(("events", 0));
             var settings = Lake(Temp.Lake);
-            var (upstream, downstream) = this.SourceProbe<RecordBlock>()
-                .Via(LakeIngest.Flow(settings, new FileBatchLander(settings), decodeParallelism: 1))
-                .ToMaterialized(this.SinkProbe<LakeCheckpoint>(), Keep.Both)
-                .Run(Materializer);
+            var (upstream, downstream) = RunWriter(settings);
             downstream.Request(1000);
             upstream.SendNext(RecordBlock.Of(Enumerable.Range(0, 5).Select(o => Purchase(0, o, consumer))));
             Assert.NotEmpty((await downstream.ExpectNextAsync()).Files);

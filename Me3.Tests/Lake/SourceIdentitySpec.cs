@@ -133,10 +133,7 @@ public sealed class SourceIdentitySpec : LakeSpec
             var consumer = new FakeConsumer(("events", 0), ("events", 1));
             consumer.Ends[("events", 0)] = 2;
             consumer.Ends[("events", 1)] = 3;
-            var (upstream, downstream) = this.SourceProbe<RecordBlock>()
-                .Via(LakeIngest.Flow(settings, new FileBatchLander(settings), decodeParallelism: 1))
-                .ToMaterialized(this.SinkProbe<LakeCheckpoint>(), Keep.Both)
-                .Run(Materializer);
+            var (upstream, downstream) = RunWriter(settings);
             downstream.Request(10);
             upstream.SendNext(RecordBlock.Of(Enumerable.Range(0, 2).Select(o => Records.Json(Records.Purchase($"p0-{o}", "s"), offset: o, partition: 0) with { Committer = consumer })));
             upstream.SendNext(RecordBlock.Of(Enumerable.Range(0, 3).Select(o => Records.Json(Records.Purchase($"new{o}", "s"), offset: o, partition: 1) with { Committer = consumer })));

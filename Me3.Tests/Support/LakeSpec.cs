@@ -36,6 +36,15 @@ public abstract class LakeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     protected Task<IngestSummary> IngestAsync(IEnumerable<SourceRecord> records, LakeSettings settings) =>
         IngestAsync(Source.From(records).Via(Me3Flow.Blocks()), settings);
 
+    /// <summary>The lake writer between a probe that feeds it blocks and a probe that reads its checkpoints, decoding
+    /// on one thread; lands with <see cref="FileBatchLander"/> unless a lander is given.</summary>
+    private protected (TestPublisher.Probe<RecordBlock> Upstream, TestSubscriber.Probe<LakeCheckpoint> Downstream) RunWriter(
+        LakeSettings settings, IBatchLander? lander = null, IMaterializer? materializer = null) =>
+        this.SourceProbe<RecordBlock>()
+            .Via(LakeIngest.Flow(settings, lander ?? new FileBatchLander(settings), decodeParallelism: 1))
+            .ToMaterialized(this.SinkProbe<LakeCheckpoint>(), Keep.Both)
+            .Run(materializer ?? Materializer);
+
     /// <summary>Lands records to set a spec up, as <see cref="IngestAsync(Source{RecordBlock, NotUsed}, LakeSettings)"/>
     /// under <see cref="StreamSpecAsync{T}"/>: the ingestion has stopped when it returns.</summary>
     protected Task<IngestSummary> SeedLakeAsync(Source<RecordBlock, NotUsed> source, LakeSettings settings) =>
